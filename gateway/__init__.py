@@ -1,0 +1,1 @@
+"""EDI order gateway: purchase orders in, acknowledgements and responses out."""

@@ -1,0 +1,1 @@
+"""Wire formats: detection, parsing, serialising and envelopes."""

@@ -1,0 +1,1 @@
+"""The mapping engine: standard <-> canonical, driven by files in mappings/."""

@@ -1,0 +1,285 @@
+"""Canonical documents: one model for every standard the gateway speaks."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class IdScheme(enum.StrEnum):
+    """Who issued a party identifier (EDIFACT 3055, X12 66, UBL schemeID)."""
+
+    GLN = "GLN"
+    DUNS = "DUNS"
+    BUYER_ASSIGNED = "buyer"
+    SELLER_ASSIGNED = "seller"
+    MUTUAL = "mutual"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A trading party: identifier with its scheme, name and postal address."""
+
+    id: str | None = None
+    id_scheme: str | None = None
+    name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of a purchase order as the buyer sent it."""
+
+    line_number: str
+    quantity: Decimal
+    gtin: str | None = None
+    buyer_part: str | None = None
+    seller_part: str | None = None
+    description: str | None = None
+    uom: str | None = None
+    unit_price: Decimal | None = None
+    requested_delivery_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PurchaseOrder:
+    """A buyer's order (ORDERS, 850, UBL Order, cXML OrderRequest)."""
+
+    order_number: str
+    lines: tuple[OrderLine, ...]
+    order_date: date | None = None
+    currency: str | None = None
+    requested_delivery_date: date | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    ship_to: Party | None = None
+    bill_to: Party | None = None
+    notes: tuple[str, ...] = ()
+    function: str = "original"
+
+
+class LineStatus(enum.StrEnum):
+    """What the seller says of one ordered line (EDIFACT 1229, X12 ACK01)."""
+
+    ACCEPTED = "accepted"
+    CHANGED = "changed"
+    BACKORDERED = "backordered"
+    REJECTED = "rejected"
+
+
+class ResponseStatus(enum.StrEnum):
+    """What the seller says of the order as a whole (EDIFACT BGM 4343, X12 BAK02)."""
+
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_CHANGES = "accepted_with_changes"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ResponseLine:
+    """The seller's answer for one order line."""
+
+    line_number: str
+    status: LineStatus
+    ordered_quantity: Decimal
+    confirmed_quantity: Decimal
+    gtin: str | None = None
+    buyer_part: str | None = None
+    seller_part: str | None = None
+    description: str | None = None
+    uom: str | None = None
+    unit_price: Decimal | None = None
+    confirmed_delivery_date: date | None = None
+
+
+@dataclass(frozen=True)
+class OrderResponse:
+    """The seller's answer to an order (ORDRSP, 855, UBL OrderResponse)."""
+
+    response_number: str
+    order_number: str
+    issue_date: date
+    status: ResponseStatus
+    lines: tuple[ResponseLine, ...]
+    order_date: date | None = None
+    currency: str | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    ship_to: Party | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShipNoticeLine:
+    """A quantity of one item inside a package."""
+
+    line_number: str
+    quantity: Decimal
+    gtin: str | None = None
+    buyer_part: str | None = None
+    seller_part: str | None = None
+    uom: str | None = None
+    batch: str | None = None
+
+
+@dataclass(frozen=True)
+class Package:
+    """A shipped handling unit identified by its SSCC (GS1 AI 00)."""
+
+    sscc: str
+    lines: tuple[ShipNoticeLine, ...]
+    gross_weight_kg: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ShipNotice:
+    """What was shipped against an order (DESADV, 856, UBL DespatchAdvice)."""
+
+    notice_number: str
+    order_number: str
+    issue_date: date
+    ship_date: date
+    packages: tuple[Package, ...]
+    carrier: str | None = None
+    tracking_number: str | None = None
+    estimated_delivery_date: date | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    ship_to: Party | None = None
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    """Tax on an invoice or line: category, rate and amounts."""
+
+    category: str
+    rate: Decimal
+    taxable_amount: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One billed line."""
+
+    line_number: str
+    quantity: Decimal
+    unit_price: Decimal
+    net_amount: Decimal
+    gtin: str | None = None
+    buyer_part: str | None = None
+    seller_part: str | None = None
+    description: str | None = None
+    uom: str | None = None
+    tax: TaxLine | None = None
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A bill for shipped goods (INVOIC, 810, UBL Invoice)."""
+
+    invoice_number: str
+    order_number: str
+    issue_date: date
+    currency: str
+    lines: tuple[InvoiceLine, ...]
+    taxes: tuple[TaxLine, ...]
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+    due_date: date | None = None
+    ship_notice_number: str | None = None
+    buyer: Party | None = None
+    seller: Party | None = None
+    bill_to: Party | None = None
+
+
+class AckStatus(enum.StrEnum):
+    """Outcome of a syntax check (EDIFACT 0083, X12 AK501/AK901)."""
+
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_ERRORS = "accepted_with_errors"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class AckError:
+    """One syntax error reported back to the sender (EDIFACT 0085, X12 AK3/AK4 codes)."""
+
+    code: str
+    text: str
+    segment_position: int | None = None
+    segment_tag: str | None = None
+    element_position: int | None = None
+    component_position: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageAck:
+    """The outcome for one message (UNH/ST) inside the acknowledged interchange."""
+
+    message_ref: str
+    message_type: str
+    version: str
+    status: AckStatus
+    errors: tuple[AckError, ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionalAck:
+    """A syntax acknowledgement of a received interchange (CONTRL, 997/999, TA1)."""
+
+    interchange_ref: str
+    sender_id: str
+    sender_qualifier: str | None
+    recipient_id: str
+    recipient_qualifier: str | None
+    status: AckStatus
+    received_at: datetime
+    messages: tuple[MessageAck, ...] = ()
+    errors: tuple[AckError, ...] = ()
+    group_ref: str | None = None
+    syntax_version: str | None = None
+
+
+Document = PurchaseOrder | OrderResponse | ShipNotice | Invoice | FunctionalAck
+
+DOCUMENT_TYPES: dict[str, type[Document]] = {
+    "purchase_order": PurchaseOrder,
+    "order_response": OrderResponse,
+    "ship_notice": ShipNotice,
+    "invoice": Invoice,
+    "functional_ack": FunctionalAck,
+}
+
+
+def document_type(document: Document) -> str:
+    """The canonical type name of a document (`purchase_order`, ...)."""
+    for name, cls in DOCUMENT_TYPES.items():
+        if isinstance(document, cls):
+            return name
+    raise TypeError(f"not a canonical document: {type(document).__name__}")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Where a document travelled: standard, parties and control references."""
+
+    standard: str
+    message_type: str
+    version: str
+    sender: str
+    receiver: str
+    control_ref: str
+    message_ref: str | None = None
+    group_ref: str | None = None
+    sender_qualifier: str | None = None
+    receiver_qualifier: str | None = None
+    test: bool = False
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Stages, the runner and the retry policy."""

@@ -1,0 +1,1 @@
+"""Transports: where files come from and go to."""

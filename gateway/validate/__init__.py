@@ -1,0 +1,1 @@
+"""Checks that return issues: envelope, structure, business rules."""
