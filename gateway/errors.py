@@ -39,8 +39,13 @@ class Location:
     def with_file(self, file: str) -> Location:
         """The same place, named in the given file."""
         return Location(
-            file, self.segment_position, self.segment_tag, self.element, self.component,
-            self.xpath, self.offset,
+            file,
+            self.segment_position,
+            self.segment_tag,
+            self.element,
+            self.component,
+            self.xpath,
+            self.offset,
         )
 
 

@@ -1,1 +1,36 @@
 """The store: tables, migrations, queries and the raw archive."""
+
+from gateway.store.engine import create_engine_for, migrate
+from gateway.store.records import (
+    DISCARDED_STATUS,
+    DUPLICATE_STATUS,
+    NOT_ORIGINAL,
+    RUNNING_STATUS,
+    MessageEvent,
+    MessageFilter,
+    MessageRecord,
+    NewMessage,
+    OrderLineRecord,
+    OrderRecord,
+    issues_to_json,
+)
+from gateway.store.store import Store
+from gateway.store.unit_of_work import UnitOfWork
+
+__all__ = [
+    "DISCARDED_STATUS",
+    "DUPLICATE_STATUS",
+    "NOT_ORIGINAL",
+    "RUNNING_STATUS",
+    "MessageEvent",
+    "MessageFilter",
+    "MessageRecord",
+    "NewMessage",
+    "OrderLineRecord",
+    "OrderRecord",
+    "Store",
+    "UnitOfWork",
+    "create_engine_for",
+    "issues_to_json",
+    "migrate",
+]

@@ -1,0 +1,68 @@
+"""Build the application from settings: the one place where things are wired."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gateway.config import Settings
+from gateway.mapping import MappingSet
+from gateway.store import Store
+from gateway.transport.local import LocalInbox, LocalOutbox
+
+Clock = Callable[[], datetime]
+
+PACKAGED_MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
+
+
+def utc_now() -> datetime:
+    """The wall clock, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """Everything the runner and the CLI need, built once from settings."""
+
+    settings: Settings
+    store: Store
+    mappings: MappingSet
+    inbox: LocalInbox
+    outbox: LocalOutbox
+    clock: Clock
+    rand: Callable[[], float]
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.close()
+
+
+def mappings_root(settings: Settings) -> Path:
+    """The workspace's mappings folder, or the packaged one when the workspace has none."""
+    return settings.mappings if settings.mappings.is_dir() else PACKAGED_MAPPINGS
+
+
+def load_mappings(settings: Settings) -> MappingSet:
+    """Load and validate every mapping file (raises ConfigError listing every problem)."""
+    return MappingSet.load(mappings_root(settings), settings.partners.keys())
+
+
+def build_gateway(
+    settings: Settings, clock: Clock = utc_now, rand: Callable[[], float] | None = None
+) -> Gateway:
+    """Open the store (migrations applied), load mappings and set up the local drops."""
+    mappings = load_mappings(settings)
+    store = Store.open(settings.database_url)
+    settle = {p.id: p.settle_time for p in settings.partners.values()}
+    return Gateway(
+        settings=settings,
+        store=store,
+        mappings=mappings,
+        inbox=LocalInbox(settings.inbox, settle, clock),
+        outbox=LocalOutbox(settings.outbox),
+        clock=clock,
+        rand=rand or random.SystemRandom().random,
+    )

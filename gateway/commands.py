@@ -1,0 +1,276 @@
+"""What each `gateway` sub-command does, returning its exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from gateway import output
+from gateway.app import Gateway, build_gateway, load_mappings
+from gateway.config import Partner, Settings, load_settings
+from gateway.errors import ConfigError, GatewayError, Issue, Location
+from gateway.pipeline import ops, status
+from gateway.pipeline.service import StopFlag, batch_pass, serve
+from gateway.pipeline.translate import Translation, identify_partner, parse_file, translate
+from gateway.store import MessageFilter
+from gateway.workspace import ensure_partner_folders, init_workspace
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("gateway")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The workspace, the environment and the parsed arguments of one invocation."""
+
+    workspace: Path
+    environ: dict[str, str]
+    args: argparse.Namespace
+
+
+class CommandFailed(Exception):
+    """A command that cannot go on; the text is for the person at the terminal."""
+
+    def __init__(self, text: str, exit_code: int) -> None:
+        super().__init__(text)
+        self.exit_code = exit_code
+
+
+def _settings(ctx: Context) -> Settings:
+    try:
+        return load_settings(ctx.workspace, ctx.environ)
+    except ConfigError as exc:
+        raise CommandFailed(str(exc), EXIT_USAGE) from exc
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+
+
+@contextmanager
+def _gateway(ctx: Context) -> Iterator[Gateway]:
+    settings = _settings(ctx)
+    _setup_logging(settings)
+    try:
+        gateway = build_gateway(settings)
+    except ConfigError as exc:
+        raise CommandFailed(str(exc), EXIT_USAGE) from exc
+    try:
+        yield gateway
+    finally:
+        gateway.close()
+
+
+def guarded(handler: Callable[[Context], int]) -> Callable[[Context], int]:
+    """Turn expected failures into a sentence on stderr and an exit code, never a traceback."""
+
+    def run(ctx: Context) -> int:
+        try:
+            return handler(ctx)
+        except CommandFailed as exc:
+            print(f"gateway: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except ops.OpsError as exc:
+            print(f"gateway: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except GatewayError as exc:
+            print(f"gateway: {exc.message}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return run
+
+
+@guarded
+def cmd_init(ctx: Context) -> int:
+    """Create a workspace: config, sample partners, folders."""
+    target = Path(ctx.args.dir).resolve() if ctx.args.dir else ctx.workspace
+    created = init_workspace(target)
+    for path in created:
+        print(f"created {path}")
+    print(f"workspace ready at {target}" if created else f"{target} is already a workspace")
+    return EXIT_OK
+
+
+@guarded
+def cmd_run(ctx: Context) -> int:
+    """Serve until SIGINT/SIGTERM."""
+    with _gateway(ctx) as gateway:
+        ensure_partner_folders(gateway.settings)
+        serve(gateway, StopFlag())
+    return EXIT_OK
+
+
+@guarded
+def cmd_batch(ctx: Context) -> int:
+    """One pass; exit 1 when anything failed in it."""
+    with _gateway(ctx) as gateway:
+        ensure_partner_folders(gateway.settings)
+        progress = output.Progress(sys.stderr)
+        summary = batch_pass(gateway, on_message=progress.tick)
+        progress.done()
+    print(output.summary_line(summary.outcomes))
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+@guarded
+def cmd_translate(ctx: Context) -> int:
+    """Translate one file to canonical JSON without touching any store."""
+    settings = _settings(ctx)
+    path = Path(ctx.args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CommandFailed(f"cannot read {path}: {exc.strerror}", EXIT_USAGE) from exc
+    partner = None
+    if ctx.args.partner:
+        partner = settings.partners.get(ctx.args.partner)
+        if partner is None:
+            known = ", ".join(sorted(settings.partners)) or "none configured"
+            raise CommandFailed(
+                f"unknown partner {ctx.args.partner!r} (known: {known})", EXIT_USAGE
+            )
+    try:
+        mappings = load_mappings(settings)
+    except ConfigError as exc:
+        raise CommandFailed(str(exc), EXIT_USAGE) from exc
+    if partner is None:
+        partner = _guess_partner(raw, path.name, settings)
+    try:
+        result = translate(raw, path.name, mappings, partner, settings.identity)
+    except Exception as exc:  # a bug must still not show a partner a traceback
+        logging.getLogger(__name__).debug("translate failed", exc_info=exc)
+        result = internal_error(path.name, exc)
+    print(json.dumps(output.translation_json(result), indent=2, ensure_ascii=False))
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def internal_error(name: str, exc: Exception) -> Translation:
+    """A translation that reports an internal error instead of a traceback."""
+    issue = Issue(
+        "internal",
+        f"the gateway could not read this file ({type(exc).__name__}); "
+        "please report it with the file",
+        Location(file=name),
+    )
+    return Translation(None, None, (), (issue,))
+
+
+def _guess_partner(raw: bytes, name: str, settings: Settings) -> Partner | None:
+    try:
+        return identify_partner(parse_file(raw, name), list(settings.partners.values()))
+    except Exception:  # guessing is best effort; translate reports the real problem
+        return None
+
+
+@guarded
+def cmd_messages_list(ctx: Context) -> int:
+    """List messages, newest first."""
+    a = ctx.args
+    with _gateway(ctx) as gateway:
+        records = gateway.store.list_messages(
+            MessageFilter(direction=a.direction, partner=a.partner, status=a.status, limit=a.limit)
+        )
+    output.print_messages(records, as_json=a.json)
+    return EXIT_OK
+
+
+@guarded
+def cmd_messages_show(ctx: Context) -> int:
+    """Show one message, its links and history."""
+    with _gateway(ctx) as gateway:
+        return _show(gateway, ctx.args)
+
+
+def _show(gateway: Gateway, args: argparse.Namespace) -> int:
+    record = gateway.store.get(args.id)
+    if record is None:
+        raise CommandFailed(f"there is no message {args.id}", EXIT_FAILED)
+    if args.raw:
+        sys.stdout.buffer.write(gateway.store.raw(record.id) or b"")
+        return EXIT_OK
+    output.print_message_detail(gateway.store, record, as_json=args.json)
+    return EXIT_OK
+
+
+@guarded
+def cmd_failed_list(ctx: Context) -> int:
+    """The failed queue: failed and parked messages."""
+    with _gateway(ctx) as gateway:
+        records = [
+            r
+            for s in status.FAILED_QUEUE
+            for r in gateway.store.list_messages(MessageFilter(status=s, limit=1000))
+        ]
+    records.sort(key=lambda r: r.id, reverse=True)
+    output.print_messages(records, as_json=ctx.args.json, with_error=True)
+    return EXIT_OK
+
+
+@guarded
+def cmd_failed_show(ctx: Context) -> int:
+    """One failed message with every issue."""
+    with _gateway(ctx) as gateway:
+        return _show(gateway, ctx.args)
+
+
+@guarded
+def cmd_failed_retry(ctx: Context) -> int:
+    """Run a failed message again, optionally with a corrected file, and report the outcome."""
+    with _gateway(ctx) as gateway:
+        if ctx.args.file:
+            data = Path(ctx.args.file).read_bytes()
+            result = ops.retry_with_file(gateway, ctx.args.id, data, actor="cli")
+            print(f"message {result.replaced} replaced by message {result.message_id}")
+        else:
+            result = ops.retry(gateway, ctx.args.id, actor="cli")
+        summary = batch_pass(gateway)
+        final = gateway.store.get(result.message_id)
+    print(output.summary_line(summary.outcomes))
+    if final is None:
+        return EXIT_FAILED
+    print(f"message {final.id}: {final.stage} / {final.status}")
+    return EXIT_FAILED if final.status in status.FAILED_QUEUE else EXIT_OK
+
+
+@guarded
+def cmd_failed_discard(ctx: Context) -> int:
+    """Discard a failed message, keeping the reason in its history."""
+    with _gateway(ctx) as gateway:
+        ops.discard(gateway, ctx.args.id, actor="cli", reason=ctx.args.reason)
+    print(f"message {ctx.args.id} discarded")
+    return EXIT_OK
+
+
+@guarded
+def cmd_status(ctx: Context) -> int:
+    """Counts by direction and status, and files waiting in the inboxes."""
+    with _gateway(ctx) as gateway:
+        counts = gateway.store.status_counts()
+        waiting = gateway.inbox.pending_count()
+    output.print_status(counts, waiting, as_json=ctx.args.json)
+    return EXIT_OK
+
+
+HANDLERS: dict[tuple[str, str | None], Callable[[Context], int]] = {
+    ("init", None): cmd_init,
+    ("run", None): cmd_run,
+    ("batch", None): cmd_batch,
+    ("translate", None): cmd_translate,
+    ("messages", "list"): cmd_messages_list,
+    ("messages", "show"): cmd_messages_show,
+    ("failed", "list"): cmd_failed_list,
+    ("failed", "show"): cmd_failed_show,
+    ("failed", "retry"): cmd_failed_retry,
+    ("failed", "discard"): cmd_failed_discard,
+    ("status", None): cmd_status,
+}

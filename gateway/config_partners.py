@@ -1,0 +1,282 @@
+"""Trading-partner profiles: one `config/partners/<id>.toml` each, read into frozen dataclasses."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+from gateway.config_values import Table, suggest
+from gateway.model import DOCUMENT_TYPES
+
+PARTNER_ID = re.compile(r"^[a-z0-9_-]+$")
+DUPLICATE_POLICIES = ("reject", "hold", "ignore")
+TRANSPORT_KINDS = ("local", "sftp")
+STANDARDS = ("EDIFACT", "X12", "UBL", "CXML")
+FILENAME_PLACEHOLDERS = ("partner", "message_type", "control_ref", "timestamp", "message_id")
+DEFAULT_FILENAME_PATTERN = "{partner}_{message_type}_{control_ref}.edi"
+SFTP_KEYS = (
+    "host",
+    "port",
+    "username",
+    "remote_inbox",
+    "remote_outbox",
+    "password_env",
+    "key_file",
+    "key_passphrase_env",
+    "known_hosts",
+)
+_PARTNER_KEYS = ("name", "edifact", "x12", "inbound", "outbound", "transport")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# UNB S001.0001 syntax identifier: UNOA..UNOY (character repertoire); S001.0002 version 1-4.
+_SYNTAX_IDENTIFIER = re.compile(r"^UNO[A-Z]$")
+_SYNTAX_VERSIONS = ("1", "2", "3", "4")
+
+
+@dataclass(frozen=True)
+class OutboundDocument:
+    """How one canonical document type is sent to a partner: standard, message type, version."""
+
+    document: str
+    standard: str
+    message_type: str
+    version: str
+
+
+@dataclass(frozen=True)
+class EdifactIds:
+    """The partner's EDIFACT identity (UNB S002/S003) and the syntax for our outbound UNB S001."""
+
+    id: str
+    qualifier: str | None
+    syntax_identifier: str
+    syntax_version: str
+
+
+@dataclass(frozen=True)
+class X12Ids:
+    """The partner's X12 identity: ISA05/ISA06 (or ISA07/ISA08) and GS02/GS03."""
+
+    isa_qualifier: str
+    isa_id: str
+    gs_id: str
+
+
+@dataclass(frozen=True)
+class TransportSettings:
+    """How files reach and leave the partner; secrets appear only as `*_env` variable names."""
+
+    kind: str
+    filename_pattern: str
+    options: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One trading partner's profile, from `config/partners/<id>.toml`."""
+
+    id: str
+    name: str
+    edifact: EdifactIds | None
+    x12: X12Ids | None
+    accept: tuple[tuple[str, str, str], ...]
+    settle_time: timedelta
+    duplicates: str
+    acknowledge: bool
+    outbound: tuple[OutboundDocument, ...]
+    transport: TransportSettings
+    source: Path
+
+    def accepts(self, standard: str, message_type: str, version: str) -> bool:
+        """True when the partner may send this standard, message type and version."""
+        return (standard.upper(), message_type.upper(), version.upper()) in self.accept
+
+    def outbound_for(self, document: str) -> OutboundDocument | None:
+        """How the partner wants a canonical document type sent, or None."""
+        return next((out for out in self.outbound if out.document == document), None)
+
+
+def parse_partner(
+    data: Mapping[str, object],
+    source: Path,
+    label: str,
+    *,
+    settle_default: timedelta,
+    problems: list[str],
+) -> Partner:
+    """Read one partner file's parsed TOML (id = file stem); problems go to `problems`."""
+    partner_id = source.stem
+    root = Table(data, label, problems)
+    root.check_keys(_PARTNER_KEYS)
+    if not PARTNER_ID.match(partner_id):
+        problems.append(
+            f"{label}: the file name {partner_id!r} is not a valid partner id; use only "
+            "lower-case letters, digits, '-' and '_' (the file stem is the partner id)"
+        )
+    inbound = root.table("inbound") or Table({}, label, problems, "inbound.")
+    inbound.check_keys(("accept", "settle_time", "duplicates", "acknowledge"))
+    edifact_table, x12_table = root.table("edifact"), root.table("x12")
+    partner = Partner(
+        id=partner_id,
+        name=root.text("name", partner_id),
+        edifact=_edifact(edifact_table) if edifact_table else None,
+        x12=_x12(x12_table) if x12_table else None,
+        accept=_accept(inbound),
+        settle_time=inbound.duration("settle_time", settle_default),
+        duplicates=inbound.choice("duplicates", "reject", DUPLICATE_POLICIES),
+        acknowledge=inbound.boolean("acknowledge", True),
+        outbound=_outbound(root),
+        transport=_transport(root.table("transport") or Table({}, label, problems, "transport.")),
+        source=source,
+    )
+    _check_identities(partner, label, problems)
+    return partner
+
+
+def _edifact(table: Table) -> EdifactIds:
+    """The [edifact] table: UNB S002/S003 id (0004) and qualifier (0007), outbound syntax."""
+    table.check_keys(("id", "qualifier", "syntax_identifier", "syntax_version"))
+    syntax_identifier = table.text("syntax_identifier", "UNOC")
+    if not _SYNTAX_IDENTIFIER.match(syntax_identifier):
+        table.problem(
+            "syntax_identifier",
+            f"{syntax_identifier!r} is not an EDIFACT syntax identifier (UNB S001.0001, "
+            "such as UNOA, UNOB or UNOC)",
+        )
+    return EdifactIds(
+        id=table.required_text("id"),
+        qualifier=(table.optional_text("qualifier") or "").strip() or None,
+        syntax_identifier=syntax_identifier,
+        syntax_version=table.choice("syntax_version", "3", _SYNTAX_VERSIONS),
+    )
+
+
+def _x12(table: Table) -> X12Ids:
+    """The [x12] table: ISA05/06 qualifier and id (15 characters at most), GS02/03 id."""
+    table.check_keys(("isa_qualifier", "isa_id", "gs_id"))
+    qualifier, isa_id = table.required_text("isa_qualifier"), table.required_text("isa_id")
+    if len(qualifier) > 2:
+        table.problem("isa_qualifier", f"{qualifier!r} is longer than 2 characters (ISA05)")
+    if len(isa_id) > 15:
+        table.problem("isa_id", f"{isa_id!r} is longer than 15 characters (ISA06)")
+    gs_id = table.text("gs_id", isa_id).strip()
+    if len(gs_id) > 15:
+        table.problem("gs_id", f"{gs_id!r} is longer than 15 characters (GS02)")
+    return X12Ids(qualifier, isa_id, gs_id)
+
+
+def _accept(inbound: Table) -> tuple[tuple[str, str, str], ...]:
+    """`accept = ["EDIFACT ORDERS D96A", ...]`: standard, message type, version."""
+    accepted: list[tuple[str, str, str]] = []
+    for entry in inbound.text_list("accept"):
+        parts = tuple(entry.upper().split())
+        if len(parts) != 3:
+            inbound.problem(
+                "accept",
+                f"{entry!r} must be three words: standard, message type and version, "
+                'such as "EDIFACT ORDERS D96A" or "X12 850 004010"',
+            )
+        elif parts[0] not in STANDARDS:
+            hint = suggest(parts[0], STANDARDS)
+            inbound.problem(
+                "accept", f"{entry!r}: {parts[0]!r} is not one of {', '.join(STANDARDS)}{hint}"
+            )
+        else:
+            accepted.append((parts[0], parts[1], parts[2]))
+    return tuple(accepted)
+
+
+def _outbound(root: Table) -> tuple[OutboundDocument, ...]:
+    """The [[outbound]] tables: one per canonical document type sent to the partner."""
+    documents: list[OutboundDocument] = []
+    for table in root.tables("outbound"):
+        table.check_keys(("document", "standard", "message_type", "version"))
+        document = table.required_text("document")
+        if document and document not in DOCUMENT_TYPES:
+            hint = suggest(document, DOCUMENT_TYPES)
+            table.problem(
+                "document",
+                f"{document!r} is not one of {', '.join(DOCUMENT_TYPES)}{hint}",
+            )
+        elif any(out.document == document for out in documents):
+            table.problem("document", f"{document!r} is already configured in an earlier entry")
+        standard = (
+            table.choice("standard", "", STANDARDS, upper=True)
+            if table.has("standard")
+            else table.required_text("standard")
+        )
+        message_type = table.required_text("message_type").upper()
+        version = table.required_text("version").upper()
+        documents.append(OutboundDocument(document, standard, message_type, version))
+    return tuple(documents)
+
+
+def _transport(table: Table) -> TransportSettings:
+    """The [transport] table: kind, outbound file name pattern and the SFTP options."""
+    table.check_keys(("kind", "filename_pattern", *SFTP_KEYS))
+    kind = table.choice("kind", "local", TRANSPORT_KINDS)
+    pattern = table.text("filename_pattern", DEFAULT_FILENAME_PATTERN)
+    _check_pattern(table, pattern)
+    options: dict[str, str] = {}
+    for key in SFTP_KEYS:
+        if not table.has(key):
+            continue
+        if kind != "sftp":
+            table.problem(key, f'is only used with kind = "sftp", not {kind!r}')
+        elif key == "port":
+            options[key] = str(table.integer("port", 22, 1))
+        else:
+            options[key] = table.text(key, "")
+    if kind == "sftp":
+        _check_sftp(table, options)
+    return TransportSettings(kind, pattern, MappingProxyType(options))
+
+
+def _check_pattern(table: Table, pattern: str) -> None:
+    """Every `{placeholder}` in the file name pattern must be one the sender fills in."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        table.problem("filename_pattern", f"{pattern!r} is not a valid pattern: {exc}")
+        return
+    for name in fields:
+        if name not in FILENAME_PLACEHOLDERS:
+            hint = suggest(name, FILENAME_PLACEHOLDERS)
+            table.problem(
+                "filename_pattern",
+                f"unknown placeholder {{{name}}}{hint}; known placeholders are "
+                + ", ".join(FILENAME_PLACEHOLDERS),
+            )
+
+
+def _check_sftp(table: Table, options: Mapping[str, str]) -> None:
+    """An SFTP transport needs a host, a user and a way to log in; secrets by variable name."""
+    for key in ("host", "username"):
+        if not options.get(key):
+            table.problem(key, 'is required when kind = "sftp"')
+    if not options.get("password_env") and not options.get("key_file"):
+        table.problem("password_env", 'kind = "sftp" needs password_env or key_file to log in')
+    for key in ("password_env", "key_passphrase_env"):
+        value = options.get(key)
+        if value is not None and not _ENV_NAME.match(value):
+            table.problem(key, f"{value!r} is not an environment variable name")
+
+
+def _check_identities(partner: Partner, label: str, problems: list[str]) -> None:
+    """A partner that uses a standard must say who it is in that standard's envelope."""
+    used = {standard for standard, _, _ in partner.accept}
+    used |= {out.standard for out in partner.outbound}
+    if "EDIFACT" in used and partner.edifact is None:
+        problems.append(
+            f"{label}: edifact: an [edifact] table with the partner's id is required "
+            "because the partner sends or receives EDIFACT"
+        )
+    if "X12" in used and partner.x12 is None:
+        problems.append(
+            f"{label}: x12: an [x12] table with the partner's ISA id is required "
+            "because the partner sends or receives X12"
+        )

@@ -1,0 +1,213 @@
+"""What the CLI prints: tables for people, JSON for scripts, the stable translate contract."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+from gateway.model import PurchaseOrder
+from gateway.model.codec import to_json
+from gateway.pipeline.translate import MappedDocument, Translation
+from gateway.store import MessageRecord, Store
+
+PARTY_ROLES = ("buyer", "seller", "ship_to", "bill_to")
+ORDER_FIELDS = ("order_number", "order_date", "currency", "requested_delivery_date")
+LINE_FIELDS = (
+    "line_number",
+    "gtin",
+    "buyer_part",
+    "seller_part",
+    "description",
+    "quantity",
+    "uom",
+    "unit_price",
+    "requested_delivery_date",
+)
+
+
+def translation_json(result: Translation) -> dict[str, Any]:
+    """The `translate` contract: {"documents": [...], "errors": [...], "warnings": [...]}."""
+    return {
+        "documents": [_document_json(d) for d in result.documents],
+        "errors": [_issue_json(i) for i in result.issues if i.severity == "error"],
+        "warnings": [_issue_json(i) for i in result.issues if i.severity != "error"],
+    }
+
+
+def _issue_json(issue: Any) -> dict[str, Any]:
+    return {"code": issue.code, "message": issue.message, "location": str(issue.location)}
+
+
+def _document_json(mapped: MappedDocument) -> dict[str, Any]:
+    env = mapped.envelope
+    doc: dict[str, Any] = {
+        "type": "purchase_order" if isinstance(mapped.document, PurchaseOrder) else "other",
+        "standard": env.standard,
+        "message_type": env.message_type,
+        "version": env.version,
+        "envelope": {
+            "sender": env.sender,
+            "receiver": env.receiver,
+            "control_ref": env.control_ref,
+            "message_ref": env.message_ref,
+            "test": env.test,
+        },
+    }
+    if isinstance(mapped.document, PurchaseOrder):
+        doc["order"] = order_json(mapped.document)
+    return doc
+
+
+def order_json(order: PurchaseOrder) -> dict[str, Any]:
+    """An order as the translate contract spells it: parties only with the keys present."""
+    full = to_json(order)
+    result: dict[str, Any] = {k: full[k] for k in ORDER_FIELDS}
+    for role in PARTY_ROLES:
+        party = full[role]
+        result[role] = {k: v for k, v in party.items() if v is not None} if party else None
+    result["notes"] = full["notes"]
+    result["lines"] = [{k: line[k] for k in LINE_FIELDS} for line in full["lines"]]
+    return result
+
+
+def message_json(record: MessageRecord) -> dict[str, Any]:
+    """A message row as JSON (documents and tracebacks left to `show`)."""
+    data = to_json(record)
+    data.pop("document", None)
+    return dict(data)
+
+
+MESSAGE_COLUMNS = (
+    ("ID", "id"),
+    ("DIR", "direction"),
+    ("PARTNER", "partner"),
+    ("TYPE", "message_type"),
+    ("VERSION", "version"),
+    ("REF", "interchange_ref"),
+    ("STAGE", "stage"),
+    ("STATUS", "status"),
+    ("PARENT", "parent_id"),
+    ("FILE", "filename"),
+)
+
+
+def print_messages(
+    records: Sequence[MessageRecord], as_json: bool, with_error: bool = False
+) -> None:
+    """A table of messages, or a JSON list."""
+    if as_json:
+        print(json.dumps([message_json(r) for r in records], indent=2))
+        return
+    columns = [*MESSAGE_COLUMNS, ("ERROR", "error_text")] if with_error else MESSAGE_COLUMNS
+    rows = [[_cell(getattr(r, attr)) for _, attr in columns] for r in records]
+    print(_table([h for h, _ in columns], rows) if rows else "no messages")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def print_message_detail(store: Store, record: MessageRecord, as_json: bool) -> None:
+    """One message with its errors, linked messages, orders and history."""
+    children = store.children(record.id)
+    history = store.history(record.id)
+    if as_json:
+        data = to_json(record)
+        data["children"] = [message_json(c) for c in children]
+        data["history"] = to_json(history)
+        data["orders"] = to_json(store.orders_for(record.id))
+        print(json.dumps(data, indent=2))
+        return
+    for label, attr in (
+        *MESSAGE_COLUMNS,
+        ("SHA256", "sha256"),
+        ("SIZE", "size"),
+        ("ATTEMPTS", "attempts"),
+        ("NEXT ATTEMPT", "next_attempt_at"),
+        ("CREATED", "created_at"),
+        ("UPDATED", "updated_at"),
+    ):
+        print(f"{label:<13} {_cell(getattr(record, attr))}")
+    _print_errors(record)
+    if children:
+        print("\nlinked messages:")
+        print(
+            _table(
+                [h for h, _ in MESSAGE_COLUMNS],
+                [[_cell(getattr(c, a)) for _, a in MESSAGE_COLUMNS] for c in children],
+            )
+        )
+    print("\nhistory:")
+    for e in history:
+        print(
+            f"  {e.at:%Y-%m-%d %H:%M:%S} {e.actor:<8} {e.from_stage or '-'}/"
+            f"{e.from_status or '-'} -> {e.to_stage or '-'}/{e.to_status or '-'}  {e.reason}"
+        )
+
+
+def _print_errors(record: MessageRecord) -> None:
+    if record.error_text:
+        print(f"\nerror: {record.error_text}")
+        for issue in record.error_issues:
+            print(f"  - [{issue.get('code')}] {issue.get('location')}: {issue.get('message')}")
+    if record.traceback:
+        print("\ntraceback (for the developers):\n" + record.traceback)
+
+
+def print_status(counts: Mapping[tuple[str, str], int], waiting: int, as_json: bool) -> None:
+    """Message counts by direction and status."""
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "messages": [
+                        {"direction": d, "status": s, "count": n}
+                        for (d, s), n in sorted(counts.items())
+                    ],
+                    "inbox_waiting": waiting,
+                },
+                indent=2,
+            )
+        )
+        return
+    rows = [[d, s, str(n)] for (d, s), n in sorted(counts.items())]
+    print(_table(["DIR", "STATUS", "COUNT"], rows) if rows else "no messages yet")
+    print(f"files waiting in inboxes: {waiting}")
+
+
+def summary_line(outcomes: Mapping[str, int]) -> str:
+    """`batch: 2 done, 1 failed` (or nothing to do)."""
+    if not outcomes:
+        return "batch: nothing to do"
+    return "batch: " + ", ".join(f"{n} {s}" for s, n in sorted(outcomes.items()))
+
+
+class Progress:
+    """A one-line progress counter, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.count = 0
+        self.enabled = stream.isatty()
+
+    def tick(self, record: MessageRecord) -> None:
+        """One more message done."""
+        self.count += 1
+        if self.enabled:
+            bar = "#" * min(self.count, 40)
+            self.stream.write(f"\r[{bar:<40}] {self.count} messages (last: {record.id})")
+            self.stream.flush()
+
+    def done(self) -> None:
+        """End the progress line."""
+        if self.enabled and self.count:
+            self.stream.write("\n")

@@ -1,0 +1,85 @@
+"""Receive: claim complete files and commit their exact bytes before anything else."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from gateway.app import Gateway
+from gateway.pipeline import status
+from gateway.store import NewMessage
+from gateway.transport.local import DroppedFile, original_name
+
+log = logging.getLogger(__name__)
+
+
+def intake(gateway: Gateway) -> list[int]:
+    """Claim every complete file, store it byte for byte, then archive or remove it."""
+    received: list[int] = []
+    for dropped in gateway.inbox.ready_files():
+        claimed = gateway.inbox.claim(dropped)
+        if claimed is not None:
+            received.append(_commit(gateway, DroppedFile(dropped.partner, claimed)))
+    return received
+
+
+def recover_claimed(gateway: Gateway) -> list[int]:
+    """Finish files claimed before a crash: commit those not yet stored, release all."""
+    received: list[int] = []
+    for claimed in gateway.inbox.claimed_files():
+        data = claimed.path.read_bytes()
+        known = gateway.store.find_by_sha256(hashlib.sha256(data).hexdigest())
+        if known is not None and known.filename == original_name(claimed.path):
+            log.info(
+                "msg=%s partner=%s claimed file %s was already stored; releasing it",
+                known.id,
+                claimed.partner,
+                claimed.path.name,
+            )
+            _release(gateway, claimed, known.id)
+            continue
+        received.append(_commit(gateway, claimed))
+    return received
+
+
+def _commit(gateway: Gateway, claimed: DroppedFile) -> int:
+    data = claimed.path.read_bytes()
+    name = original_name(claimed.path)
+    with gateway.store.unit_of_work() as uow:
+        record = uow.add_message(
+            NewMessage(
+                direction="in",
+                partner=claimed.partner,
+                standard=None,
+                message_type=None,
+                version=None,
+                stage=status.RECEIVED,
+                status=status.PENDING,
+                filename=name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+            ),
+            raw=data,
+            actor="intake",
+            reason=f"received {name} ({len(data)} bytes)",
+        )
+    log.info(
+        "msg=%s partner=%s received %s (%d bytes, sha256 %s)",
+        record.id,
+        claimed.partner,
+        name,
+        len(data),
+        record.sha256,
+    )
+    _release(gateway, claimed, record.id)
+    return record.id
+
+
+def _release(gateway: Gateway, claimed: DroppedFile, message_id: int) -> None:
+    archive = gateway.settings.archive
+    target_dir: Path | None = None
+    if archive is not None:
+        day = gateway.clock().strftime("%Y-%m-%d")
+        target_dir = archive / claimed.partner / day / str(message_id)
+    gateway.inbox.release(claimed.path, target_dir)

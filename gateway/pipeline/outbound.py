@@ -1,0 +1,112 @@
+"""Outbound stages, the one path for every document we send: render (map, envelope), send."""
+
+from __future__ import annotations
+
+import logging
+
+from gateway.app import Gateway
+from gateway.errors import Issue, Location, MappingError
+from gateway.model.codec import document_from_json
+from gateway.pipeline import status
+from gateway.pipeline.inbound import partner_of
+from gateway.pipeline.stages import OutboundPlan, render_edifact
+from gateway.store import MessageRecord
+
+log = logging.getLogger(__name__)
+
+# UNB 0020 is an..14 and UNH 0062 an..14: counters wrap before they outgrow the field.
+EDIFACT_REF_WRAP = 99_999_999_999_999
+
+
+def advance_outbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
+    """Run the outbound stages from the last checkpoint: created -> rendered -> sent."""
+    if record.stage == status.CREATED:
+        record = _render(gateway, record)
+    if record.stage == status.RENDERED:
+        record = _send(gateway, record)
+    return record
+
+
+def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
+    partner = partner_of(gateway, record)
+    if record.standard != "EDIFACT":
+        raise MappingError(
+            f"{record.standard} output is not available yet",
+            [Issue("render.standard", f"no renderer for {record.standard}")],
+        )
+    stored = record.document if isinstance(record.document, dict) else {}
+    document = document_from_json(stored["type"], stored["document"])
+    control_ref = str(
+        gateway.store.next_control_number(
+            partner.id, "edifact.interchange", wrap_at=EDIFACT_REF_WRAP
+        )
+    )
+    message_ref = str(
+        gateway.store.next_control_number(partner.id, "edifact.message", wrap_at=EDIFACT_REF_WRAP)
+    )
+    now = gateway.clock()
+    plan = OutboundPlan(partner, gateway.settings.identity, control_ref, message_ref, now)
+    data = render_edifact(document, plan, gateway.mappings, record.version or "")
+    filename = _filename(partner.transport.filename_pattern, partner.id, record, control_ref, now)
+    with gateway.store.unit_of_work() as uow:
+        uow.set_raw(record.id, data)
+        return uow.update_message(
+            record.id,
+            actor="runner",
+            stage=status.RENDERED,
+            filename=filename,
+            interchange_ref=control_ref,
+            message_ref=message_ref,
+            reason=f"rendered {len(data)} bytes as {filename}",
+        )
+
+
+def _filename(
+    pattern: str, partner: str, record: MessageRecord, control_ref: str, now: object
+) -> str:
+    values = {
+        "partner": partner,
+        "message_type": record.message_type or "",
+        "control_ref": control_ref,
+        "message_id": str(record.id),
+        "timestamp": now.strftime("%Y%m%d%H%M%S") if hasattr(now, "strftime") else "",
+    }
+    try:
+        name = pattern.format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise MappingError(
+            f"filename_pattern {pattern!r} is not usable: {exc}",
+            [
+                Issue(
+                    "partner.filename_pattern",
+                    f"placeholders: {', '.join(values)}",
+                    Location(file=f"config/partners/{partner}.toml"),
+                )
+            ],
+        ) from exc
+    if "/" in name or name.startswith("."):
+        raise MappingError(f"filename_pattern {pattern!r} gives {name!r}, not a plain file name")
+    return name
+
+
+def _send(gateway: Gateway, record: MessageRecord) -> MessageRecord:
+    raw = gateway.store.raw(record.id)
+    if raw is None or record.filename is None:
+        raise MappingError(f"message {record.id} was rendered but has no stored bytes")
+    target = gateway.outbox.send(record.partner or "", record.filename, raw)
+    log.info(
+        "msg=%s partner=%s sent %s %s to %s",
+        record.id,
+        record.partner,
+        record.message_type,
+        record.filename,
+        target,
+    )
+    with gateway.store.unit_of_work() as uow:
+        return uow.update_message(
+            record.id,
+            actor="runner",
+            stage=status.SENT,
+            status=status.DONE,
+            reason=f"written to {target}",
+        )

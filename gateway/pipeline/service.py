@@ -1,0 +1,86 @@
+"""The long-running loop and the one-pass batch, both over intake and the runner."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from gateway.app import Gateway
+from gateway.pipeline.intake import intake, recover_claimed
+from gateway.pipeline.runner import PassSummary, run_due
+from gateway.store import MessageRecord
+from gateway.transport.watch import InboxWatcher
+
+log = logging.getLogger(__name__)
+
+
+def batch_pass(
+    gateway: Gateway, on_message: Callable[[MessageRecord], None] | None = None
+) -> PassSummary:
+    """One pass: every complete inbox file, every due retry, every pending outbound."""
+    recover_claimed(gateway)
+    intake(gateway)
+    return run_due(gateway, on_message=on_message)
+
+
+class StopFlag:
+    """Set by SIGINT/SIGTERM: finish the message at hand, then stop."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def __call__(self) -> bool:
+        return self.event.is_set()
+
+    def install(self, wake: threading.Event) -> None:
+        """Route SIGINT and SIGTERM here instead of raising KeyboardInterrupt mid-write."""
+
+        def handler(signum: int, _frame: FrameType | None) -> None:
+            log.info(
+                "%s received: finishing the message at hand, then stopping",
+                signal.Signals(signum).name,
+            )
+            self.event.set()
+            wake.set()
+
+        signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGTERM, handler)
+
+
+def serve(gateway: Gateway, stop: StopFlag) -> None:
+    """Run until stopped: watchdog rings, the periodic sweep decides what is complete."""
+    wake = threading.Event()
+    stop.install(wake)
+    watcher = InboxWatcher(gateway.inbox, wake)
+    watcher.start()
+    poll = gateway.settings.poll_interval.total_seconds()
+    log.info(
+        "gateway running: inbox %s, outbox %s, sweep every %.1fs; Ctrl-C stops",
+        gateway.settings.inbox,
+        gateway.settings.outbox,
+        poll,
+    )
+    try:
+        recover_claimed(gateway)
+        while not stop():
+            wake.clear()
+            intake(gateway)
+            run_due(gateway, should_stop=stop)
+            wake.wait(_next_wait(gateway, poll))
+    finally:
+        watcher.stop()
+        log.info("gateway stopped")
+
+
+def _next_wait(gateway: Gateway, poll: float) -> float:
+    """Sleep until the next sweep, or sooner while a dropped file is still settling."""
+    if gateway.inbox.pending_count():
+        settle = min(
+            (p.settle_time.total_seconds() for p in gateway.settings.partners.values()),
+            default=poll,
+        )
+        return max(0.05, min(poll, settle / 4))
+    return poll

@@ -1,0 +1,126 @@
+"""Pure stage functions between the runner's checkpoints: process and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from gateway.config import Identity, Partner
+from gateway.errors import Issue, Location, MappingError
+from gateway.formats.edifact import (
+    InterchangeHeader,
+    message_segments,
+    render_contrl,
+    serialize_interchange,
+)
+from gateway.mapping import MappingSet
+from gateway.model import (
+    Document,
+    FunctionalAck,
+    LineStatus,
+    OrderResponse,
+    PurchaseOrder,
+    ResponseLine,
+    ResponseStatus,
+    document_type,
+)
+
+# UNH S009 of CONTRL: syntax version 3 uses CONTRL:2:2:UN (ISO 9735 / UN CONTRL), recorded as
+# message type and version on the outbound message row.
+CONTRL_VERSION = "2:2"
+
+
+def confirm_as_ordered(order: PurchaseOrder, today: date) -> OrderResponse:
+    """First slice of processing: every line confirmed as ordered (until the order engine)."""
+    return OrderResponse(
+        response_number=order.order_number,
+        order_number=order.order_number,
+        issue_date=today,
+        status=ResponseStatus.ACCEPTED,
+        order_date=order.order_date,
+        currency=order.currency,
+        buyer=order.buyer,
+        seller=order.seller,
+        ship_to=order.ship_to,
+        lines=tuple(
+            ResponseLine(
+                line_number=line.line_number,
+                status=LineStatus.ACCEPTED,
+                ordered_quantity=line.quantity,
+                confirmed_quantity=line.quantity,
+                gtin=line.gtin,
+                buyer_part=line.buyer_part,
+                seller_part=line.seller_part,
+                description=line.description,
+                uom=line.uom,
+                unit_price=line.unit_price,
+                confirmed_delivery_date=line.requested_delivery_date
+                or order.requested_delivery_date,
+            )
+            for line in order.lines
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class OutboundPlan:
+    """What an outbound EDIFACT document needs beyond its content: where and which numbers."""
+
+    partner: Partner
+    identity: Identity
+    control_ref: str
+    message_ref: str
+    prepared_at: datetime
+    test: bool = False
+
+
+def edifact_header(plan: OutboundPlan) -> InterchangeHeader:
+    """UNB for a file we send: we are S002, the partner is S003 (EDIFACT ids from the profile)."""
+    ids = plan.partner.edifact
+    if ids is None:
+        raise MappingError(
+            f"partner {plan.partner.id!r} has no [edifact] ids to address an interchange to",
+            [
+                Issue(
+                    "partner.edifact",
+                    "add an [edifact] section with id and qualifier",
+                    Location(file=str(plan.partner.source)),
+                )
+            ],
+        )
+    return InterchangeHeader(
+        syntax_identifier=ids.syntax_identifier,
+        syntax_version=ids.syntax_version,
+        sender_id=plan.identity.edifact_id,
+        sender_qualifier=plan.identity.edifact_qualifier,
+        recipient_id=ids.id,
+        recipient_qualifier=ids.qualifier,
+        prepared_at=plan.prepared_at,
+        control_ref=plan.control_ref,
+        test=plan.test,
+    )
+
+
+def render_edifact(
+    document: Document, plan: OutboundPlan, mappings: MappingSet, version: str
+) -> bytes:
+    """Map a canonical document to EDIFACT and wrap it in UNH/UNT and UNB/UNZ."""
+    header = edifact_header(plan)
+    if isinstance(document, FunctionalAck):
+        message = render_contrl(document, plan.message_ref)
+    else:
+        spec = plan.partner.outbound_for(document_type(document))
+        message_type = spec.message_type if spec else ""
+        mapping = mappings.outbound(
+            document_type(document), "EDIFACT", message_type, version, plan.partner.id
+        )
+        body = mapping.apply(document, header.delimiters.decimal)
+        message = message_segments(
+            plan.message_ref,
+            mapping.message_type,
+            mapping.version,
+            mapping.agency,
+            mapping.association,
+            body,
+        )
+    return serialize_interchange(header, [message])

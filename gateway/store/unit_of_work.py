@@ -1,0 +1,234 @@
+"""The write side: everything done inside one `Store.unit_of_work()` transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.errors import Issue, Location
+from gateway.model.documents import OrderLine, Party, PurchaseOrder
+from gateway.store.records import (
+    RUNNING_STATUS,
+    MessageRecord,
+    NewMessage,
+    issues_to_json,
+    message_record,
+)
+from gateway.store.tables import (
+    EventRow,
+    MessageRow,
+    OrderLineRow,
+    OrderRow,
+    PayloadRow,
+    require_aware,
+)
+
+Clock = Callable[[], datetime]
+
+# Columns a caller may change; id and the timestamps belong to the store.
+UPDATABLE = frozenset(f.name for f in dataclasses.fields(MessageRecord)) - {
+    "id",
+    "created_at",
+    "updated_at",
+}
+
+
+class UnitOfWork:
+    """Writes that commit together or not at all (see `Store.unit_of_work`)."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return require_aware(self._clock(), "clock()")
+
+    def add_message(
+        self, new: NewMessage, raw: bytes | None = None, actor: str = "runner", reason: str = ""
+    ) -> MessageRecord:
+        """Insert a message, its raw bytes (sha256 and size derived) and its first history event."""
+        fields = dataclasses.asdict(new)
+        if new.next_attempt_at is not None:
+            fields["next_attempt_at"] = require_aware(new.next_attempt_at, "next_attempt_at")
+        if raw is not None:
+            fields["sha256"] = _checked_digest(raw, new.sha256)
+            fields["size"] = len(raw)
+        now = self._now()
+        row = MessageRow(**fields, attempts=0, error_issues=[], created_at=now, updated_at=now)
+        self._session.add(row)
+        self._session.flush()
+        if raw is not None:
+            self._session.add(PayloadRow(message_id=row.id, data=raw, sha256=row.sha256))
+        self._event(
+            row.id,
+            actor=actor,
+            reason=reason,
+            before=(None, None),
+            after=(row.stage, row.status),
+            at=now,
+        )
+        self._session.flush()
+        return message_record(row)
+
+    def update_message(
+        self, message_id: int, *, actor: str, reason: str = "", **changes: object
+    ) -> MessageRecord:
+        """Set columns; history is appended only when stage or status changes.
+
+        A status change to anything but "running" also releases the claim lease
+        (locked_until = None) unless `locked_until` is given explicitly.
+        """
+        unknown = sorted(set(changes) - UPDATABLE)
+        if unknown:
+            raise TypeError(f"update_message() got unknown message column(s): {', '.join(unknown)}")
+        row = self._message_row(message_id)
+        before = (row.stage, row.status)
+        for name, value in changes.items():
+            setattr(row, name, _column_value(name, value))
+        after = (row.stage, row.status)
+        if before[1] != after[1] and after[1] != RUNNING_STATUS and "locked_until" not in changes:
+            row.locked_until = None
+        now = self._now()
+        row.updated_at = now
+        if before != after:
+            self._event(message_id, actor=actor, reason=reason, before=before, after=after, at=now)
+        self._session.flush()
+        return message_record(row)
+
+    def set_raw(self, message_id: int, data: bytes) -> None:
+        """Store or replace the payload of a message (e.g. rendered outbound bytes)."""
+        row = self._message_row(message_id)
+        digest = hashlib.sha256(data).hexdigest()
+        payload = self._session.get(PayloadRow, message_id)
+        if payload is None:
+            self._session.add(PayloadRow(message_id=message_id, data=data, sha256=digest))
+        else:
+            payload.data = data
+            payload.sha256 = digest
+        row.sha256 = digest
+        row.size = len(data)
+        row.updated_at = self._now()
+        self._session.flush()
+
+    def add_order(
+        self, message_id: int, partner: str, order: PurchaseOrder, status: str = "received"
+    ) -> int:
+        """Record a purchase order and its lines, returning its id (repeats are kept)."""
+        row = OrderRow(
+            message_id=message_id,
+            partner=partner,
+            order_number=order.order_number,
+            order_date=order.order_date,
+            currency=order.currency,
+            requested_delivery_date=order.requested_delivery_date,
+            buyer_id=_party_id(order.buyer),
+            buyer_scheme=order.buyer.id_scheme if order.buyer else None,
+            buyer_name=order.buyer.name if order.buyer else None,
+            seller_id=_party_id(order.seller),
+            ship_to_id=_party_id(order.ship_to),
+            bill_to_id=_party_id(order.bill_to),
+            status=status,
+            created_at=self._now(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        self._session.add_all(_line_row(row.id, line, status) for line in order.lines)
+        self._session.flush()
+        return row.id
+
+    def set_line_confirmation(
+        self, order_id: int, line_number: str, confirmed_quantity: Decimal, status: str
+    ) -> None:
+        """Record what was confirmed for one order line."""
+        query = select(OrderLineRow).where(
+            OrderLineRow.order_id == order_id, OrderLineRow.line_number == line_number
+        )
+        lines = self._session.scalars(query).all()
+        if not lines:
+            raise LookupError(f"order {order_id} has no line {line_number!r}")
+        for line in lines:
+            line.confirmed_quantity = confirmed_quantity
+            line.status = status
+        self._session.flush()
+
+    def set_order_status(self, order_id: int, status: str) -> None:
+        """Move an order to a new status."""
+        row = self._session.get(OrderRow, order_id, with_for_update=True)
+        if row is None:
+            raise LookupError(f"no order with id {order_id}")
+        row.status = status
+        self._session.flush()
+
+    def _message_row(self, message_id: int) -> MessageRow:
+        row = self._session.get(MessageRow, message_id, with_for_update=True)
+        if row is None:
+            raise LookupError(f"no message with id {message_id}")
+        return row
+
+    def _event(
+        self,
+        message_id: int,
+        *,
+        actor: str,
+        reason: str,
+        before: tuple[str | None, str | None],
+        after: tuple[str | None, str | None],
+        at: datetime,
+    ) -> None:
+        self._session.add(
+            EventRow(
+                message_id=message_id,
+                at=at,
+                actor=actor,
+                from_stage=before[0],
+                to_stage=after[0],
+                from_status=before[1],
+                to_status=after[1],
+                reason=reason,
+            )
+        )
+
+
+def _checked_digest(raw: bytes, given: str | None) -> str:
+    digest = hashlib.sha256(raw).hexdigest()
+    if given is not None and given.lower() != digest:
+        raise ValueError(f"sha256 {given} does not match the raw bytes ({digest})")
+    return digest
+
+
+def _column_value(name: str, value: object) -> Any:
+    if isinstance(value, datetime):
+        return require_aware(value, name)
+    if name == "error_issues" and isinstance(value, list | tuple):
+        return [issues_to_json([v])[0] if isinstance(v, Issue) else v for v in value]
+    if name == "error_location" and isinstance(value, Location):
+        return str(value)
+    return value
+
+
+def _party_id(party: Party | None) -> str | None:
+    return party.id if party else None
+
+
+def _line_row(order_id: int, line: OrderLine, status: str) -> OrderLineRow:
+    return OrderLineRow(
+        order_id=order_id,
+        line_number=line.line_number,
+        gtin=line.gtin,
+        buyer_part=line.buyer_part,
+        seller_part=line.seller_part,
+        description=line.description,
+        quantity=line.quantity,
+        uom=line.uom,
+        unit_price=line.unit_price,
+        requested_delivery_date=line.requested_delivery_date,
+        confirmed_quantity=None,
+        status=status,
+    )

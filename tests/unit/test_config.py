@@ -1,0 +1,442 @@
+"""Configuration rules: defaults, types, environment overrides, partners, every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from gateway.config import RetryPolicy, Settings, load_settings
+from gateway.errors import ConfigError
+
+ACME = """
+name = "Acme Retail"
+[edifact]
+id = "5790000000001"
+qualifier = "14"
+[inbound]
+accept = ["EDIFACT ORDERS D96A"]
+[[outbound]]
+document = "order_response"
+standard = "EDIFACT"
+message_type = "ORDRSP"
+version = "D96A"
+"""
+
+
+def write(workspace: Path, relative: str, text: str) -> Path:
+    """Write one configuration file into the workspace."""
+    path = workspace / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(workspace: Path, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The problems load_settings reports (fails the test when it reports none)."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings(workspace, environ or {})
+    return caught.value.problems
+
+
+def test_missing_gateway_toml_gives_working_defaults(tmp_path: Path) -> None:
+    # given an empty workspace, when loaded
+    settings = load_settings(tmp_path, {})
+    # then every value is the embedded default, paths resolved against the workspace
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve().as_posix()}/var/gateway.db"
+    assert settings.inbox == tmp_path.resolve() / "inbox"
+    assert settings.outbox == tmp_path.resolve() / "outbox"
+    assert settings.archive == tmp_path.resolve() / "var" / "archive"
+    assert settings.mappings == tmp_path.resolve() / "mappings"
+    assert settings.log_level == "INFO"
+    assert settings.poll_interval == timedelta(seconds=2)
+    assert settings.settle_time == timedelta(seconds=1)
+    assert settings.retry == RetryPolicy(5, timedelta(seconds=2), timedelta(minutes=10), 0.2)
+    assert settings.identity.edifact_id == "5412345000013"
+    assert settings.identity.x12_id == "GATEWAY"
+    assert dict(settings.partners) == {}
+
+
+def test_file_values_are_typed_and_paths_resolved(tmp_path: Path) -> None:
+    # given a gateway.toml that sets every kind of value
+    write(
+        tmp_path,
+        "config/gateway.toml",
+        """
+[gateway]
+database_url = "postgresql+psycopg://gateway@db.example/gateway"
+inbox = "/srv/drops/in"
+archive = ""
+log_level = "debug"
+poll_interval = "500ms"
+settle_time = 3
+[retry]
+max_attempts = 7
+base_delay = "1m"
+max_delay = "1h"
+jitter = 0
+""",
+    )
+    # when loaded
+    settings = load_settings(tmp_path, {})
+    # then durations are timedeltas, absolute paths kept, "" archive means delete
+    assert settings.database_url == "postgresql+psycopg://gateway@db.example/gateway"
+    assert settings.inbox == Path("/srv/drops/in")
+    assert settings.archive is None
+    assert settings.log_level == "DEBUG"
+    assert settings.poll_interval == timedelta(milliseconds=500)
+    assert settings.settle_time == timedelta(seconds=3)
+    assert settings.retry == RetryPolicy(7, timedelta(minutes=1), timedelta(hours=1), 0.0)
+
+
+def test_sqlite_memory_and_absolute_urls_are_left_alone(tmp_path: Path) -> None:
+    write(tmp_path, "config/gateway.toml", '[gateway]\ndatabase_url = "sqlite:////data/g.db"\n')
+    assert load_settings(tmp_path, {}).database_url == "sqlite:////data/g.db"
+    environ = {"GATEWAY_DATABASE_URL": "sqlite:///:memory:"}
+    assert load_settings(tmp_path, environ).database_url == "sqlite:///:memory:"
+
+
+def test_three_mistakes_in_one_file_give_three_problems(tmp_path: Path) -> None:
+    # given a partner file with a bad duplicates policy, document type and transport kind
+    text = ACME.replace('"order_response"', '"order_responce"')
+    text = text.replace("[inbound]\n", '[inbound]\nduplicates = "rejct"\n')
+    write(tmp_path, "config/partners/acme.toml", text + '[transport]\nkind = "ftp"\n')
+    # when loaded
+    problems = problems_of(tmp_path)
+    # then all three are reported, each naming file and dotted key
+    assert problems == (
+        "config/partners/acme.toml: inbound.duplicates: 'rejct' is not one of reject, hold, "
+        "ignore (did you mean 'reject'?)",
+        "config/partners/acme.toml: outbound[0].document: 'order_responce' is not one of "
+        "purchase_order, order_response, ship_notice, invoice, functional_ack "
+        "(did you mean 'order_response'?)",
+        "config/partners/acme.toml: transport.kind: 'ftp' is not one of local, sftp "
+        "(did you mean 'sftp'?)",
+    )
+
+
+def test_problems_from_every_file_are_reported_together(tmp_path: Path) -> None:
+    # given mistakes in gateway.toml and in two partner files
+    write(tmp_path, "config/gateway.toml", '[gateway]\nlog_level = "loud"\n')
+    write(tmp_path, "config/partners/acme.toml", "name = 5\n")
+    write(tmp_path, "config/partners/globex.toml", '[inbound]\nacknowledge = "yes"\n')
+    # when loaded, then one error lists all three
+    problems = problems_of(tmp_path)
+    assert len(problems) == 3
+    assert problems[0].startswith("config/gateway.toml: gateway.log_level: 'loud'")
+    assert problems[1] == (
+        'config/partners/acme.toml: name: expected a string in quotes, such as "value", '
+        "got integer 5"
+    )
+    assert problems[2] == (
+        "config/partners/globex.toml: inbound.acknowledge: expected true or false, got string 'yes'"
+    )
+
+
+def test_unknown_key_suggests_the_close_match(tmp_path: Path) -> None:
+    write(tmp_path, "config/gateway.toml", '[gateway]\npoll_intervall = "1s"\n[retyr]\n')
+    problems = problems_of(tmp_path)
+    assert problems[0].startswith("config/gateway.toml: retyr: unknown key (did you mean 'retry'?)")
+    assert problems[1].startswith(
+        "config/gateway.toml: gateway.poll_intervall: unknown key (did you mean 'poll_interval'?)"
+    )
+
+
+def test_unknown_partner_key_is_reported_with_its_section(tmp_path: Path) -> None:
+    write(
+        tmp_path, "config/partners/acme.toml", ACME.replace('qualifier = "14"', 'qualifer = "14"')
+    )
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(
+        "config/partners/acme.toml: edifact.qualifer: unknown key (did you mean 'qualifier'?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"2 weeks"', "'2 weeks' is not a duration"),
+        ("-1", "-1 is negative"),
+        ("true", "True is not a duration"),
+        ('"0s"', "must be more than zero"),
+    ],
+)
+def test_bad_durations_are_refused(tmp_path: Path, value: str, expected: str) -> None:
+    write(tmp_path, "config/gateway.toml", f"[gateway]\npoll_interval = {value}\n")
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("config/gateway.toml: gateway.poll_interval: ")
+    assert expected in problem
+
+
+def test_retry_values_are_range_checked(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/gateway.toml",
+        '[retry]\nmax_attempts = 0\njitter = 1.5\nbase_delay = "1h"\nmax_delay = "1m"\n',
+    )
+    assert problems_of(tmp_path) == (
+        "config/gateway.toml: retry.max_attempts: 0 is too small; it must be at least 1",
+        "config/gateway.toml: retry.jitter: 1.5 is out of range; it must be from 0 to 1",
+        "config/gateway.toml: retry.max_delay: 0:01:00 is shorter than base_delay 1:00:00",
+    )
+
+
+def test_toml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", 'name = "Acme"\n[edifact\nid = "1"\n')
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("config/partners/acme.toml: TOML syntax error at line 2, column ")
+
+
+def test_environment_overrides_convert_types(tmp_path: Path) -> None:
+    # given a file value and environment overrides of every type
+    write(tmp_path, "config/gateway.toml", "[retry]\nmax_attempts = 2\n")
+    environ = {
+        "GATEWAY_DATABASE_URL": "postgresql+psycopg://gw:pw@db/gateway",
+        "GATEWAY_RETRY_MAX_ATTEMPTS": "9",
+        "GATEWAY_RETRY_JITTER": "0.5",
+        "GATEWAY_LOG_LEVEL": "warning",
+        "GATEWAY_POLL_INTERVAL": "10",
+        "GATEWAY_ARCHIVE": "",
+        "GATEWAY_IDENTITY_X12_ID": "ME",
+        "UNRELATED": "x",
+    }
+    # when loaded, then the environment wins, converted like file values
+    settings = load_settings(tmp_path, environ)
+    assert settings.database_url == "postgresql+psycopg://gw:pw@db/gateway"
+    assert settings.retry.max_attempts == 9
+    assert settings.retry.jitter == 0.5
+    assert settings.log_level == "WARNING"
+    assert settings.poll_interval == timedelta(seconds=10)
+    assert settings.archive is None
+    assert settings.identity.x12_id == "ME"
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    environ = {"GATEWAY_RETRY_MAX_ATTEMPTS": "five", "GATEWAY_SETTLE_TIME": "soon"}
+    problems = problems_of(tmp_path, environ)
+    assert problems[0].startswith(
+        "environment variable GATEWAY_SETTLE_TIME: 'soon' is not a duration"
+    )
+    assert (
+        problems[1]
+        == "environment variable GATEWAY_RETRY_MAX_ATTEMPTS: 'five' is not a whole number"
+    )
+
+
+def test_misspelt_section_variable_suggests_the_right_name(tmp_path: Path) -> None:
+    (problem,) = problems_of(tmp_path, {"GATEWAY_RETRY_MAX_ATEMPTS": "3"})
+    assert problem == (
+        "environment variable GATEWAY_RETRY_MAX_ATEMPTS: unknown setting "
+        "(did you mean 'GATEWAY_RETRY_MAX_ATTEMPTS'?)"
+    )
+
+
+def test_secret_in_a_partner_file_is_refused(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        ACME
+        + """
+[transport]
+kind = "sftp"
+host = "sftp.acme.example"
+username = "gw"
+key_file = "keys/acme"
+key_passphrase = "hunter2"
+""",
+    )
+    (problem,) = problems_of(tmp_path)
+    assert problem == (
+        "config/partners/acme.toml: transport.key_passphrase: secrets must not be written in "
+        "configuration files; remove it, put the secret in an environment variable and write "
+        'key_passphrase_env = "ENV_VAR_NAME" instead'
+    )
+    assert "hunter2" not in problem
+
+
+def test_password_in_database_url_is_refused_in_the_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/gateway.toml",
+        '[gateway]\ndatabase_url = "postgresql://gw:hunter2@db/gateway"\n',
+    )
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("config/gateway.toml: gateway.database_url: contains a password")
+    assert "GATEWAY_DATABASE_URL" in problem
+
+
+def test_sftp_partner_keeps_options_with_secrets_by_name(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        ACME
+        + """
+[transport]
+kind = "sftp"
+host = "sftp.acme.example"
+port = 2222
+username = "gw"
+password_env = "ACME_SFTP_PASSWORD"
+""",
+    )
+    transport = load_settings(tmp_path, {}).partners["acme"].transport
+    assert transport.kind == "sftp"
+    assert dict(transport.options) == {
+        "host": "sftp.acme.example",
+        "port": "2222",
+        "username": "gw",
+        "password_env": "ACME_SFTP_PASSWORD",
+    }
+
+
+def test_sftp_needs_host_user_and_login(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", ACME + '[transport]\nkind = "sftp"\n')
+    assert problems_of(tmp_path) == (
+        'config/partners/acme.toml: transport.host: is required when kind = "sftp"',
+        'config/partners/acme.toml: transport.username: is required when kind = "sftp"',
+        'config/partners/acme.toml: transport.password_env: kind = "sftp" needs password_env '
+        "or key_file to log in",
+    )
+
+
+def test_bad_partner_id_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/Acme Retail.toml", ACME)
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(
+        "config/partners/Acme Retail.toml: the file name 'Acme Retail' is not a valid partner id"
+    )
+
+
+def test_two_partners_cannot_claim_one_edifact_id(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", ACME)
+    write(tmp_path, "config/partners/copy.toml", ACME.replace('qualifier = "14"\n', ""))
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(
+        "config/partners/copy.toml: edifact.id: EDIFACT id 5790000000001:(any qualifier) is "
+        "also claimed by config/partners/acme.toml"
+    )
+
+
+def test_same_edifact_id_with_other_qualifiers_is_allowed(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", ACME)
+    write(tmp_path, "config/partners/other.toml", ACME.replace('"14"', '"ZZZ"'))
+    settings = load_settings(tmp_path, {})
+    assert settings.partner_by_edifact_id("5790000000001", "ZZZ").id == "other"  # type: ignore[union-attr]
+    assert settings.partner_by_edifact_id("5790000000001", "14").id == "acme"  # type: ignore[union-attr]
+
+
+def test_two_partners_cannot_claim_one_x12_id(tmp_path: Path) -> None:
+    x12 = '[x12]\nisa_qualifier = "ZZ"\nisa_id = "GLOBEX"\n'
+    write(tmp_path, "config/partners/globex.toml", x12)
+    write(tmp_path, "config/partners/globex2.toml", x12)
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("config/partners/globex2.toml: x12.isa_id: X12 id ZZ/GLOBEX is also")
+
+
+def test_partner_using_a_standard_needs_its_identity(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", '[inbound]\naccept = ["X12 850 004010"]\n')
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("config/partners/acme.toml: x12: an [x12] table")
+
+
+def test_accept_entries_need_three_words_and_a_known_standard(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        ACME.replace('["EDIFACT ORDERS D96A"]', '["EDIFACT ORDERS", "EDIFAKT ORDERS D96A"]'),
+    )
+    problems = problems_of(tmp_path)
+    assert problems[0].startswith(
+        "config/partners/acme.toml: inbound.accept: 'EDIFACT ORDERS' must"
+    )
+    assert problems[1].endswith("is not one of EDIFACT, X12, UBL, CXML (did you mean 'EDIFACT'?)")
+
+
+def test_unknown_filename_placeholder_is_refused(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        ACME + '[transport]\nfilename_pattern = "{partner}_{ref}.edi"\n',
+    )
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith(
+        "config/partners/acme.toml: transport.filename_pattern: unknown placeholder {ref}"
+    )
+
+
+def test_partner_profile_answers_lookups(tmp_path: Path) -> None:
+    # given one EDIFACT and one X12 partner
+    write(tmp_path, "config/gateway.toml", '[gateway]\nsettle_time = "4s"\n')
+    write(tmp_path, "config/partners/acme.toml", ACME)
+    write(
+        tmp_path,
+        "config/partners/globex.toml",
+        '[x12]\nisa_qualifier = "ZZ"\nisa_id = "GLOBEX"\n[inbound]\nsettle_time = "9s"\n',
+    )
+    settings: Settings = load_settings(tmp_path, {})
+    acme, globex = settings.partners["acme"], settings.partners["globex"]
+    # then ids, accepted messages, outbound documents and inherited defaults are as written
+    assert settings.partner_by_edifact_id("5790000000001", None) is acme
+    assert settings.partner_by_edifact_id("5790000000001", "1") is None
+    assert settings.partner_by_x12_id("ZZ", "GLOBEX         ") is globex
+    assert settings.partner_by_x12_id("01", "GLOBEX") is None
+    assert acme.accepts("EDIFACT", "ORDERS", "D96A")
+    assert not acme.accepts("EDIFACT", "ORDERS", "D01B")
+    assert acme.outbound_for("order_response").message_type == "ORDRSP"  # type: ignore[union-attr]
+    assert acme.outbound_for("invoice") is None
+    assert (acme.settle_time, globex.settle_time) == (timedelta(seconds=4), timedelta(seconds=9))
+    assert (acme.duplicates, acme.acknowledge, acme.transport.kind) == ("reject", True, "local")
+    assert globex.x12.gs_id == "GLOBEX"  # type: ignore[union-attr]
+    assert acme.source == tmp_path.resolve() / "config/partners/acme.toml"
+
+
+def test_settings_are_read_only(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", ACME)
+    settings = load_settings(tmp_path, {})
+    with pytest.raises(AttributeError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        settings.partners["x"] = settings.partners["acme"]  # type: ignore[index]
+
+
+def test_retry_delay_doubles_from_the_base() -> None:
+    policy = RetryPolicy(10, timedelta(seconds=2), timedelta(minutes=10), jitter=0.0)
+    delays = [policy.delay(n, lambda: 0.5).total_seconds() for n in range(1, 6)]
+    assert delays == [2, 4, 8, 16, 32]
+
+
+def test_retry_delay_is_capped_at_the_maximum() -> None:
+    policy = RetryPolicy(10, timedelta(seconds=2), timedelta(minutes=10), jitter=0.0)
+    assert policy.delay(10, lambda: 0.5) == timedelta(minutes=10)
+    assert policy.delay(10_000, lambda: 0.5) == timedelta(minutes=10)
+
+
+def test_retry_jitter_stays_within_its_fraction() -> None:
+    policy = RetryPolicy(5, timedelta(seconds=10), timedelta(minutes=10), jitter=0.2)
+    assert policy.delay(1, lambda: 0.0) == timedelta(seconds=8)
+    assert policy.delay(1, lambda: 0.5) == timedelta(seconds=10)
+    assert policy.delay(1, lambda: 0.999999) < timedelta(seconds=12)
+    assert policy.delay(1, lambda: 0.999999) > timedelta(seconds=11.99)
+
+
+def test_retry_attempts_start_at_one() -> None:
+    with pytest.raises(ValueError, match="start at 1"):
+        RetryPolicy().delay(0, lambda: 0.5)
+
+
+def test_outbound_entries_need_every_field(tmp_path: Path) -> None:
+    write(tmp_path, "config/partners/acme.toml", '[[outbound]]\ndocument = "invoice"\n')
+    assert problems_of(tmp_path) == (
+        "config/partners/acme.toml: outbound[0].standard: is required",
+        "config/partners/acme.toml: outbound[0].message_type: is required",
+        "config/partners/acme.toml: outbound[0].version: is required",
+    )
+
+
+def test_a_section_given_as_a_value_is_a_type_error(tmp_path: Path) -> None:
+    write(tmp_path, "config/gateway.toml", "retry = 5\n")
+    assert problems_of(tmp_path) == (
+        "config/gateway.toml: retry: expected a table [retry], got integer",
+    )
