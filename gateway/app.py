@@ -55,7 +55,7 @@ def build_gateway(
 ) -> Gateway:
     """Open the store (migrations applied), load mappings and set up the local drops."""
     mappings = load_mappings(settings)
-    store = Store.open(settings.database_url)
+    store = Store.open(settings.database_url, clock=clock)
     settle = {p.id: p.settle_time for p in settings.partners.values()}
     return Gateway(
         settings=settings,

@@ -55,6 +55,9 @@ def _setup_logging(settings: Settings) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    if settings.log_level != "DEBUG":
+        # Alembic announces every start at INFO; only a real migration is worth a line.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @contextmanager

@@ -138,6 +138,7 @@ def print_message_detail(store: Store, record: MessageRecord, as_json: bool) -> 
     ):
         print(f"{label:<13} {_cell(getattr(record, attr))}")
     _print_errors(record)
+    _print_orders(store, record)
     if children:
         print("\nlinked messages:")
         print(
@@ -161,6 +162,18 @@ def _print_errors(record: MessageRecord) -> None:
             print(f"  - [{issue.get('code')}] {issue.get('location')}: {issue.get('message')}")
     if record.traceback:
         print("\ntraceback (for the developers):\n" + record.traceback)
+
+
+def _print_orders(store: Store, record: MessageRecord) -> None:
+    for order, lines in store.orders_for(record.id):
+        print(f"\norder {order.order_number} ({order.status}), buyer {order.buyer_id or '-'}:")
+        for line in lines:
+            confirmed = "-" if line.confirmed_quantity is None else line.confirmed_quantity
+            item = line.gtin or line.seller_part or "-"
+            print(
+                f"  line {line.line_number:<4} {item:<16} ordered {line.quantity} "
+                f"{line.uom or ''}  confirmed {confirmed}  {line.status}"
+            )
 
 
 def print_status(counts: Mapping[tuple[str, str], int], waiting: int, as_json: bool) -> None:

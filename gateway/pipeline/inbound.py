@@ -202,13 +202,22 @@ def _process(gateway: Gateway, work: InboundWork) -> MessageRecord:
         for document in stored_documents(work.record):
             if isinstance(document, PurchaseOrder):
                 _confirm(uow, work.record, partner, document, today)
-        return uow.update_message(
+        record = uow.update_message(
             work.record.id,
             actor="runner",
             stage=status.PROCESSED,
             status=status.DONE,
             reason="orders confirmed",
         )
+    log.info(
+        "msg=%s partner=%s processed %s %s (interchange %s)",
+        record.id,
+        partner.id,
+        record.message_type,
+        record.version,
+        record.interchange_ref,
+    )
+    return record
 
 
 def _confirm(

@@ -1,0 +1,169 @@
+"""The runner classifies failures: transient -> backoff then failed queue, bug -> parked."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from gateway.app import Gateway, build_gateway
+from gateway.config import load_settings
+from gateway.errors import TransientError
+from gateway.pipeline import status
+from gateway.pipeline.intake import intake, recover_claimed
+from gateway.pipeline.runner import run_due
+from gateway.store import MessageFilter
+from gateway.transport.local import CLAIMED
+from gateway.workspace import init_workspace
+
+ORDER = Path(__file__).resolve().parents[1] / "e2e" / "data" / "orders_d96a_acme.edi"
+
+
+class FakeClock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture()
+def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[Gateway]:
+    init_workspace(tmp_path)
+    settings = load_settings(tmp_path, {"GATEWAY_RETRY_MAX_ATTEMPTS": "3"})
+    gw = build_gateway(settings, clock=clock, rand=lambda: 0.5)
+    yield gw
+    gw.close()
+
+
+def _drop(gw: Gateway, name: str = "order.edi") -> Path:
+    path = gw.settings.inbox / "acme" / name
+    path.write_bytes(ORDER.read_bytes())
+    old = time.time() - 3600
+    os.utime(path, (old, old))
+    return path
+
+
+OUT = MessageFilter(direction="out")
+IN = MessageFilter(direction="in")
+
+
+def test_transient_send_failure_is_retried_with_backoff_then_succeeds(
+    gateway: Gateway, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an outbox that fails once
+    real_send = gateway.outbox.send
+    failures = iter([TransientError("disk full")])
+
+    def flaky(partner: str, filename: str, data: bytes) -> Path:
+        failure = next(failures, None)
+        if failure:
+            raise failure
+        return real_send(partner, filename, data)
+
+    monkeypatch.setattr(gateway.outbox, "send", flaky)
+    _drop(gateway)
+    intake(gateway)
+    # when the runner passes
+    summary = run_due(gateway)
+    # then one outbound message waits for its retry, due after the first backoff (2s, jitter 0)
+    assert summary.outcomes.get(status.RETRYING) == 1
+    (waiting,) = [m for m in gateway.store.list_messages(OUT) if m.status == "retrying"]
+    assert waiting.attempts == 1 and waiting.error_text == "disk full"
+    assert waiting.next_attempt_at == clock.now + timedelta(seconds=2)
+    # when time passes the backoff and the runner passes again
+    assert run_due(gateway).total == 0  # not due yet
+    clock.now += timedelta(seconds=3)
+    run_due(gateway)
+    # then it was sent, and its history shows the retry
+    sent = gateway.store.get(waiting.id)
+    assert sent is not None and (sent.stage, sent.status) == ("sent", "done")
+    moves = [(e.to_stage, e.to_status) for e in gateway.store.history(waiting.id)]
+    assert moves == [
+        ("created", "pending"),
+        ("rendered", "pending"),
+        ("rendered", "retrying"),
+        ("sent", "done"),
+    ]
+
+
+def test_transient_failure_lands_in_failed_queue_after_the_last_attempt(
+    gateway: Gateway, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an outbox that always fails
+    def broken(partner: str, filename: str, data: bytes) -> Path:
+        raise TransientError("sftp down")
+
+    monkeypatch.setattr(gateway.outbox, "send", broken)
+    _drop(gateway)
+    intake(gateway)
+    # when the runner passes max_attempts (3) times, each after the backoff
+    for _ in range(3):
+        run_due(gateway)
+        clock.now += timedelta(minutes=11)
+    # then both outbound messages are failed, marked as transient (retryable), after 3 attempts
+    out = gateway.store.list_messages(OUT)
+    assert {(m.status, m.attempts, m.error_code) for m in out} == {("failed", 3, "transient")}
+
+
+def test_a_bug_parks_the_message_with_its_traceback_and_the_worker_goes_on(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a mapping that crashes for the first order only
+    inbound_mapping = gateway.mappings.inbound("EDIFACT", "ORDERS", "D96A", "acme")
+    real_apply = type(inbound_mapping).apply
+    calls = {"n": 0}
+
+    def crashing(self: object, *args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ZeroDivisionError("boom")
+        return real_apply(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(inbound_mapping), "apply", crashing)
+    _drop(gateway, "first.edi")
+    other = ORDER.read_bytes().replace(b"ACME00042", b"ACME00043")
+    second = gateway.settings.inbox / "acme" / "second.edi"
+    second.write_bytes(other)
+    os.utime(second, (time.time() - 3600,) * 2)
+    intake(gateway)
+    # when the runner passes
+    summary = run_due(gateway)
+    # then the first is parked with its traceback, the second went through
+    assert summary.outcomes.get(status.PARKED) == 1
+    first, second_msg = sorted(gateway.store.list_messages(IN), key=lambda m: m.id)
+    assert first.status == "parked" and first.traceback and "ZeroDivisionError" in first.traceback
+    assert first.stage == "validated"  # checkpoint kept: a retry starts from the map stage
+    assert second_msg.status == "done"
+
+
+def test_file_claimed_before_a_crash_is_recovered_once(gateway: Gateway) -> None:
+    # given a file claimed, stored, but not released (the process died in between)
+    path = _drop(gateway)
+    intake(gateway)
+    claimed_dir = path.parent / CLAIMED
+    stored = gateway.store.list_messages(IN)
+    (record,) = stored
+    leftover = claimed_dir / f"123~{path.name}"
+    leftover.write_bytes(ORDER.read_bytes())
+    # and another file claimed but never stored
+    unstored = claimed_dir / "124~late.edi"
+    unstored.write_bytes(ORDER.read_bytes().replace(b"ACME00042", b"ACME00044"))
+    # when the gateway starts again
+    new_ids = recover_claimed(gateway)
+    # then the stored one is released without a second message; the other is stored once
+    assert len(new_ids) == 1
+    assert not leftover.exists() and not unstored.exists()
+    names = sorted(m.filename or "" for m in gateway.store.list_messages(IN))
+    assert names == ["late.edi", "order.edi"] and record.filename == "order.edi"
