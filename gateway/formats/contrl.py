@@ -41,6 +41,10 @@ SYNTAX_ERROR_CODES: dict[str, str] = {
     "edifact.unb_date": "12",
     "edifact.charset": "21",  # invalid character(s)
     "edifact.groups_mixed": "30",  # functional groups and messages mixed
+    "edifact.duplicate": "26",  # duplicate detected (same interchange received before)
+    "edifact.recipient": "7",  # interchange recipient not actual recipient
+    "partner.sender": "23",  # unknown interchange sender
+    "partner.message_type": "17",  # no agreement for this message type/version
 }
 
 # For issues raised by later layers (validation, mapping) the code's last word decides.

@@ -93,6 +93,13 @@ def run_message(gateway: Gateway, record: MessageRecord) -> MessageRecord:
 
 
 def _finish(gateway: Gateway, record: MessageRecord) -> MessageRecord:
+    if record.status in status.DUE:
+        # No stage moved it on: park it rather than claim it again and again.
+        return _park(
+            gateway,
+            record,
+            RuntimeError(f"{record.direction} message at stage {record.stage!r} has no next stage"),
+        )
     with gateway.store.unit_of_work() as uow:
         return uow.update_message(record.id, actor="runner", locked_until=None)
 

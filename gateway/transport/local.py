@@ -125,6 +125,13 @@ def _candidates(folder: Path) -> list[Path]:
     return [p for p in entries if is_candidate(p.name) and p.is_file()]
 
 
+def _already_sent(target: Path, data: bytes) -> Path:
+    """A crash after the rename but before the checkpoint: the same bytes count as sent."""
+    if target.read_bytes() == data:
+        return target
+    raise TransientError(f"{target} already exists with other content; not overwriting it")
+
+
 class LocalOutbox:
     """Writes outbound files into outbox/<partner>/ atomically: temporary name, then rename."""
 
@@ -139,7 +146,7 @@ class LocalOutbox:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if target.exists():
-                raise TransientError(f"{target} already exists; not overwriting a sent file")
+                return _already_sent(target, data)
             with temporary.open("wb") as out:
                 out.write(data)
                 out.flush()

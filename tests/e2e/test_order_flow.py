@@ -111,7 +111,9 @@ def test_same_file_twice_is_recorded_as_duplicate_and_not_processed(
     rejections = [
         ic for ic in workspace.sent("acme", "CONTRL") if values(ic, "UCI")[0][3] == ("4",)
     ]
-    assert len(rejections) == 1
+    (rejection,) = rejections
+    # UCI 0083 = 4 rejected, 0085 = 26 duplicate detected
+    assert values(rejection, "UCI")[0][3:5] == (("4",), ("26",))
 
 
 def test_same_interchange_reference_is_a_duplicate_even_with_other_bytes(

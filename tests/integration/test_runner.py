@@ -167,3 +167,15 @@ def test_file_claimed_before_a_crash_is_recovered_once(gateway: Gateway) -> None
     assert not leftover.exists() and not unstored.exists()
     names = sorted(m.filename or "" for m in gateway.store.list_messages(IN))
     assert names == ["late.edi", "order.edi"] and record.filename == "order.edi"
+
+
+def test_resending_after_a_crash_between_write_and_checkpoint_is_idempotent(
+    gateway: Gateway,
+) -> None:
+    # given a file already in the outbox with exactly the bytes about to be sent
+    first = gateway.outbox.send("acme", "x.edi", b"UNA:+.? 'UNB'")
+    # when it is sent again, then it counts as sent; other bytes under that name are refused
+    assert gateway.outbox.send("acme", "x.edi", b"UNA:+.? 'UNB'") == first
+    with pytest.raises(TransientError, match="other content"):
+        gateway.outbox.send("acme", "x.edi", b"different")
+    assert first.read_bytes() == b"UNA:+.? 'UNB'"
