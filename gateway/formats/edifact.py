@@ -8,6 +8,7 @@ This module reads; it re-exports the rest so callers import from one place.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from gateway.errors import Issue, Location, ParseError
@@ -36,6 +37,7 @@ __all__ = [
     "acknowledgement_for",
     "message_segments",
     "parse_interchange",
+    "read_interchange_header",
     "render_contrl",
     "serialize_interchange",
 ]
@@ -56,6 +58,40 @@ def parse_interchange(data: bytes, filename: str | None = None) -> EdifactInterc
     offset_of = _offset_function(text, unb_start, codec)
     raws = split_segments(text, delimiters, where, offset_of)
     return _interchange(raws, delimiters, una_present, filename, offset_of)
+
+
+def read_interchange_header(data: bytes, filename: str | None = None) -> EdifactInterchange | None:
+    """Only UNA and UNB, leniently: enough to address a CONTRL when the rest cannot be read."""
+    where = Location(file=filename)
+    try:
+        start = _skip_preamble(data)
+        delimiters, una_present, unb_start = _service_string_advice(data, start, where)
+        _, version = _syntax_identifier(data, unb_start, delimiters, where)
+        if not una_present:
+            delimiters = Delimiters.default_for(version)
+        # UNB itself is in the basic character set; Latin-1 decodes any byte, so a bad byte
+        # later in the file does not stop us from reading who sent it.
+        text = _first_segment(data[unb_start:].decode("latin-1"), delimiters)
+        raws = split_segments(text, delimiters, where, lambda index: unb_start + index)
+        header = _interchange(raws[:1], delimiters, una_present, filename, lambda i: unb_start + i)
+    except ParseError:
+        return None
+    # Only the header was read: what it says of the missing rest is not news.
+    return replace(header, issues=())
+
+
+def _first_segment(text: str, delimiters: Delimiters) -> str:
+    # The first segment terminator that the release character does not escape ends UNB.
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == delimiters.release:
+            index += 2
+            continue
+        if char == delimiters.segment:
+            return text[: index + 1]
+        index += 1
+    raise ParseError("UNB has no segment terminator")
 
 
 def _skip_preamble(data: bytes) -> int:

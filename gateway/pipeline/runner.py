@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from gateway.app import Gateway
 from gateway.errors import GatewayError, Issue, Location, ParseError, PermanentError, TransientError
+from gateway.formats.edifact import EdifactInterchange, read_interchange_header
 from gateway.pipeline import status
 from gateway.pipeline.inbound import (
     DuplicateInterchange,
@@ -144,15 +145,18 @@ def _negative_ack(
 ) -> None:
     """A rejected interchange is answered with a CONTRL that says why, when we can address one."""
     partner = gateway.settings.partners.get(record.partner or "")
-    if partner is None or not partner.acknowledge or isinstance(exc, ParseError):
+    if partner is None or not partner.acknowledge:
         return
     if record.stage not in ACK_PENDING_STAGES:
         return  # the interchange was acknowledged at the map stage already
+    raw = gateway.store.raw(record.id) or b""
     try:
-        ic = parse_file(gateway.store.raw(record.id) or b"", record.filename)
+        ic: EdifactInterchange | None = parse_file(raw, record.filename)
     except ParseError:
-        return
-    emit_acknowledgement(gateway, uow, record, ic, exc.issues)
+        # Unreadable past UNB: still tell the sender, if UNB names one.
+        ic = read_interchange_header(raw, record.filename)
+    if ic is not None:
+        emit_acknowledgement(gateway, uow, record, ic, exc.issues)
 
 
 def _duplicate(gateway: Gateway, record: MessageRecord, exc: DuplicateInterchange) -> MessageRecord:

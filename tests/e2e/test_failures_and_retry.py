@@ -182,3 +182,31 @@ def test_run_answers_a_dropped_file_within_seconds_and_stops_on_sigint(
     assert elapsed < 5, f"took {elapsed:.2f}s"
     assert proc.returncode == 0, stderr
     assert "gateway stopped" in stderr and "Traceback" not in stderr
+
+
+def test_unreadable_interchange_is_still_rejected_to_the_sender_named_in_unb(
+    workspace: Workspace, good_order: bytes
+) -> None:
+    # given an order cut off in the middle of a segment (the transfer broke)
+    workspace.drop("acme", "cut.edi", good_order[: good_order.index(b"QTY+21:24") + 5])
+    # when the batch runs
+    assert workspace.gateway("batch").code == 1
+    # then the message fails with a parse error and acme still gets a rejecting CONTRL
+    (failed,) = _failed(workspace)
+    assert failed["stage"] == "received"
+    assert "terminator" in str(failed["error_text"]).lower()
+    (contrl,) = workspace.sent("acme", "CONTRL")
+    uci = values(contrl, "UCI")[0]
+    assert uci[0] == ("ACME00042",) and uci[3] == ("4",)
+    assert [s.tag for s in contrl.messages[0].segments] == ["UNH", "UCI", "UNT"]
+
+
+def test_file_without_unb_fails_without_an_acknowledgement(workspace: Workspace) -> None:
+    # given a file that is not EDIFACT at all
+    workspace.drop("acme", "junk.edi", b"this is not an interchange\n")
+    # when the batch runs
+    assert workspace.gateway("batch").code == 1
+    # then it is in the failed queue, saying what was expected, and nothing is sent
+    (failed,) = _failed(workspace)
+    assert failed["error_code"] == "format.unknown"
+    assert workspace.outbox("acme") == []

@@ -88,16 +88,61 @@ def test_corpus_grouped_order_reports_the_unt_count(workspace: Workspace, corpus
     # when the staedi ORDERS D96B inside UNG/UNE (UNT says 21, 18 segments) is translated
     path = corpus_dir / "edifact" / "staedi__orders-with-group_ORDERS_D96B_UNG.edi"
     code, out = _translate(workspace, path)
-    # then the count error names UNT, and the envelope carries the test indicator
+    # then the count error names UNT (segment 20 counting UNB as 1) and the order is mapped
     assert code == 1
-    codes = [e["code"] for e in out["errors"]]  # type: ignore[index]
-    assert "edifact.unt_count" in codes
-    if out["documents"]:
-        doc = out["documents"][0]  # type: ignore[index]
-        assert doc["envelope"]["test"] is True
-        assert doc["order"]["order_number"] == "C1441747"
-        assert doc["order"]["lines"][0]["gtin"] == "5400111864181"
-        assert doc["order"]["lines"][0]["quantity"] == "288"
+    (error,) = out["errors"]  # type: ignore[misc]
+    assert error["code"] == "edifact.unt_count"
+    assert "segment 20 (UNT)" in error["location"]
+    (doc,) = out["documents"]  # type: ignore[misc]
+    assert doc["version"] == "D96B"
+    assert doc["envelope"]["test"] is True  # UNB 0035 = 1
+    order = doc["order"]
+    assert (order["order_number"], order["order_date"]) == ("C1441747", "2001-05-02")
+    assert order["seller"] == {"id": "5013546107732", "id_scheme": "GLN", "name": "COMPANY ABC"}
+    assert order["notes"] == ["THIS IS AN EXAMPLE OF EDIFACT FILE."]
+    (line,) = order["lines"]
+    assert (line["gtin"], line["buyer_part"], line["quantity"]) == (
+        "5400111864181",
+        "8641800",
+        "288",
+    )
+    assert (line["description"], line["unit_price"]) == ("WIDGETS", "12.80")
+
+
+def test_corpus_syntax4_order_without_una_maps_isbn_items(
+    workspace: Workspace, corpus_dir: Path
+) -> None:
+    # when the smooks ORDERS D03B (syntax 4, no UNA, '*' repetition in COM) is translated
+    path = corpus_dir / "edifact" / "smooks__ORDERS_D03B_syntax4_repetition.edi"
+    code, out = _translate(workspace, path)
+    # then it is valid and its four ISBN lines keep their numbers and titles
+    assert code == 0 and out["errors"] == []
+    (doc,) = out["documents"]  # type: ignore[misc]
+    assert doc["envelope"]["message_ref"] == "SSDD1" and doc["version"] == "D03B"
+    order = doc["order"]
+    assert (order["order_number"], order["order_date"]) == ("BKOD99", "2005-11-07")
+    assert order["buyer"] == {"id": "5412345000176", "id_scheme": "GLN"}
+    lines = [(ln["seller_part"], ln["quantity"], ln["description"]) for ln in order["lines"]]
+    assert lines == [
+        ("0764569104", "25", "Lord of the Rings"),
+        ("0764569090", "25", "The Hobbit"),
+        ("1861004656", "16", "The Silmarillion"),
+        ("0596006756", "10", "The Children of Hurin"),
+    ]
+
+
+def test_corpus_bad_order_reports_the_unt_count_it_left_wrong(
+    workspace: Workspace, corpus_dir: Path
+) -> None:
+    # when the smooks BAD ORDERS (DTM x36, UNT still says 22 for 57 segments) is translated
+    code, out = _translate(
+        workspace, corpus_dir / "edifact" / "INVALID__smooks__BAD_ORDERS_D03B.edi"
+    )
+    # then the UNT count is named with its place (segment 58 counting UNB as 1)
+    assert code == 1
+    (error,) = out["errors"]  # type: ignore[misc]
+    assert error["code"] == "edifact.unt_count" and "segment 58 (UNT)" in error["location"]
+    assert "22" in error["message"] and "57" in error["message"]
 
 
 @pytest.mark.parametrize(
