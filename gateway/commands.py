@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,6 +90,14 @@ def guarded(handler: Callable[[Context], int]) -> Callable[[Context], int]:
         except GatewayError as exc:
             print(f"gateway: {exc.message}", file=sys.stderr)
             return EXIT_FAILED
+        except Exception as exc:  # a bug: one line for the operator, the traceback at DEBUG
+            log.debug("unexpected error", exc_info=exc)
+            print(
+                f"gateway: unexpected error ({type(exc).__name__}: {exc}); run with "
+                "GATEWAY_LOG_LEVEL=DEBUG to see where, and report it",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
 
     return run
 
@@ -119,7 +128,9 @@ def cmd_batch(ctx: Context) -> int:
     with _gateway(ctx) as gateway:
         ensure_partner_folders(gateway.settings)
         progress = output.Progress(sys.stderr)
-        summary = batch_pass(gateway, on_message=progress.tick)
+        stop = StopFlag()
+        stop.install(threading.Event())
+        summary = batch_pass(gateway, should_stop=stop, on_message=progress.tick)
         progress.done()
     print(output.summary_line(summary.outcomes))
     return EXIT_FAILED if summary.failed else EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from gateway.app import Gateway
@@ -12,6 +13,10 @@ from gateway.store import NewMessage
 from gateway.transport.local import DroppedFile, original_name
 
 log = logging.getLogger(__name__)
+
+# A live worker holds a claimed file for milliseconds (read, commit, release); a claim this
+# old was left by a worker that died.
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 def intake(gateway: Gateway) -> list[int]:
@@ -25,9 +30,14 @@ def intake(gateway: Gateway) -> list[int]:
 
 
 def recover_claimed(gateway: Gateway) -> list[int]:
-    """Finish files claimed before a crash: commit those not yet stored, release all."""
+    """Finish files a crashed worker claimed: commit those not yet stored, release all."""
     received: list[int] = []
-    for claimed in gateway.inbox.claimed_files():
+    for abandoned in gateway.inbox.abandoned_claims(ABANDONED_AFTER):
+        # Claim it again (an atomic rename) so that two recovering workers never both take it.
+        reclaimed = gateway.inbox.claim(abandoned)
+        if reclaimed is None:
+            continue
+        claimed = DroppedFile(abandoned.partner, reclaimed)
         data = claimed.path.read_bytes()
         known = gateway.store.find_by_sha256(hashlib.sha256(data).hexdigest())
         if known is not None and known.filename == original_name(claimed.path):

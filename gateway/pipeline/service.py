@@ -18,12 +18,14 @@ log = logging.getLogger(__name__)
 
 
 def batch_pass(
-    gateway: Gateway, on_message: Callable[[MessageRecord], None] | None = None
+    gateway: Gateway,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_message: Callable[[MessageRecord], None] | None = None,
 ) -> PassSummary:
     """One pass: every complete inbox file, every due retry, every pending outbound."""
     recover_claimed(gateway)
     intake(gateway)
-    return run_due(gateway, on_message=on_message)
+    return run_due(gateway, should_stop=should_stop, on_message=on_message)
 
 
 class StopFlag:
@@ -64,9 +66,9 @@ def serve(gateway: Gateway, stop: StopFlag) -> None:
         poll,
     )
     try:
-        recover_claimed(gateway)
         while not stop():
             wake.clear()
+            recover_claimed(gateway)
             intake(gateway)
             run_due(gateway, should_stop=stop)
             wake.wait(_next_wait(gateway, poll))

@@ -6,7 +6,6 @@ import logging
 import os
 import shutil
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,10 +77,12 @@ class LocalInbox:
 
     def claim(self, dropped: DroppedFile) -> Path | None:
         """Move the file into the hidden claimed folder; None when someone else took it first."""
-        target_dir = dropped.path.parent / CLAIMED
+        target_dir = self.root / dropped.partner / CLAIMED
         target_dir.mkdir(exist_ok=True)
-        # A claim stamp keeps two drops of the same name apart; original_name() strips it.
-        target = target_dir / f"{time.time_ns()}{STAMP}{dropped.path.name}"
+        # The claim stamp (claim time in ns) keeps two drops of the same name apart and tells
+        # an abandoned claim from one a live worker holds; original_name() strips it.
+        stamp = int(self.wall_clock().timestamp() * 1e9)
+        target = target_dir / f"{stamp}{STAMP}{original_name(dropped.path)}"
         try:
             dropped.path.rename(target)
         except FileNotFoundError:
@@ -92,12 +93,15 @@ class LocalInbox:
             self._renamed.discard(dropped.path)
         return target
 
-    def claimed_files(self) -> list[DroppedFile]:
-        """Files claimed before a crash and not yet released (recovered at start)."""
+    def abandoned_claims(self, older_than: timedelta) -> list[DroppedFile]:
+        """Claimed files no live worker can still hold: claimed longer ago than `older_than`."""
+        cutoff = (self.wall_clock() - older_than).timestamp() * 1e9
         found: list[DroppedFile] = []
         for partner in self.settle_times:
             folder = self.root / partner / CLAIMED
-            found += [DroppedFile(partner, p) for p in _candidates(folder)]
+            found += [
+                DroppedFile(partner, p) for p in _candidates(folder) if _claim_stamp(p) < cutoff
+            ]
         return found
 
     def release(self, claimed: Path, archive_dir: Path | None) -> Path | None:
@@ -107,7 +111,10 @@ class LocalInbox:
             return None
         archive_dir.mkdir(parents=True, exist_ok=True)
         target = archive_dir / original_name(claimed)
-        shutil.move(claimed, target)
+        try:
+            shutil.move(claimed, target)
+        except FileNotFoundError:
+            return None  # another worker released it first
         return target
 
 
@@ -115,6 +122,11 @@ def original_name(path: Path) -> str:
     """The file name the partner gave, without the claim stamp."""
     stamp, sep, name = path.name.partition(STAMP)
     return name if sep and stamp.isdigit() else path.name
+
+
+def _claim_stamp(path: Path) -> int:
+    stamp, sep, _ = path.name.partition(STAMP)
+    return int(stamp) if sep and stamp.isdigit() else 0
 
 
 def _candidates(folder: Path) -> list[Path]:

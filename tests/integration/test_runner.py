@@ -17,7 +17,7 @@ from gateway.pipeline import status
 from gateway.pipeline.intake import intake, recover_claimed
 from gateway.pipeline.runner import run_due
 from gateway.store import MessageFilter
-from gateway.transport.local import CLAIMED
+from gateway.transport.local import CLAIMED, DroppedFile
 from gateway.workspace import init_workspace
 
 ORDER = Path(__file__).resolve().parents[1] / "e2e" / "data" / "orders_d96a_acme.edi"
@@ -27,7 +27,8 @@ class FakeClock:
     """A wall clock the test moves by hand."""
 
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+        # Starts at the real time: file mtimes set by the tests are real too.
+        self.now = datetime.now(UTC).replace(microsecond=0)
 
     def __call__(self) -> datetime:
         return self.now
@@ -179,3 +180,20 @@ def test_resending_after_a_crash_between_write_and_checkpoint_is_idempotent(
     with pytest.raises(TransientError, match="other content"):
         gateway.outbox.send("acme", "x.edi", b"different")
     assert first.read_bytes() == b"UNA:+.? 'UNB'"
+
+
+def test_a_fresh_claim_belongs_to_a_live_worker_and_is_left_alone(
+    gateway: Gateway, clock: FakeClock
+) -> None:
+    # given a file another worker claimed a moment ago
+    path = _drop(gateway)
+    claimed = gateway.inbox.claim(DroppedFile("acme", path))
+    assert claimed is not None
+    # when this worker looks for abandoned claims, then it does not take it
+    assert recover_claimed(gateway) == []
+    assert claimed.exists()
+    # when the claim outlives the lease (its worker died), then it is recovered once
+    clock.now += timedelta(minutes=3)
+    assert len(recover_claimed(gateway)) == 1
+    assert not claimed.exists()
+    assert recover_claimed(gateway) == []
