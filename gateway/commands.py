@@ -14,11 +14,11 @@ from pathlib import Path
 
 from gateway import output
 from gateway.app import Gateway, build_gateway, load_mappings
-from gateway.config import Partner, Settings, load_settings
+from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError, Issue, Location
 from gateway.pipeline import ops, status
 from gateway.pipeline.service import StopFlag, batch_pass, serve
-from gateway.pipeline.translate import Translation, identify_partner, parse_file, translate
+from gateway.pipeline.translate import Translation, translate
 from gateway.store import MessageFilter
 from gateway.workspace import ensure_partner_folders, init_workspace
 
@@ -157,10 +157,15 @@ def cmd_translate(ctx: Context) -> int:
         mappings = load_mappings(settings)
     except ConfigError as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from exc
-    if partner is None:
-        partner = _guess_partner(raw, path.name, settings)
     try:
-        result = translate(raw, path.name, mappings, partner, settings.identity)
+        result = translate(
+            raw,
+            path.name,
+            mappings,
+            partner,
+            identity=settings.identity,
+            known_partners=list(settings.partners.values()),
+        )
     except Exception as exc:  # a bug must still not show a partner a traceback
         logging.getLogger(__name__).debug("translate failed", exc_info=exc)
         result = internal_error(path.name, exc)
@@ -177,13 +182,6 @@ def internal_error(name: str, exc: Exception) -> Translation:
         Location(file=name),
     )
     return Translation(None, None, (), (issue,))
-
-
-def _guess_partner(raw: bytes, name: str, settings: Settings) -> Partner | None:
-    try:
-        return identify_partner(parse_file(raw, name), list(settings.partners.values()))
-    except Exception:  # guessing is best effort; translate reports the real problem
-        return None
 
 
 @guarded

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from gateway.model import PurchaseOrder
+from gateway.model import PurchaseOrder, document_type
 from gateway.model.codec import to_json
 from gateway.pipeline.translate import MappedDocument, Translation
 from gateway.store import MessageRecord, Store
@@ -42,7 +42,7 @@ def _issue_json(issue: Any) -> dict[str, Any]:
 def _document_json(mapped: MappedDocument) -> dict[str, Any]:
     env = mapped.envelope
     doc: dict[str, Any] = {
-        "type": "purchase_order" if isinstance(mapped.document, PurchaseOrder) else "other",
+        "type": document_type(mapped.document),
         "standard": env.standard,
         "message_type": env.message_type,
         "version": env.version,

@@ -175,14 +175,20 @@ def translate(
     filename: str | None,
     mappings: MappingSet,
     partner: Partner | None,
+    *,
     identity: Identity | None = None,
+    known_partners: Sequence[Partner] = (),
 ) -> Translation:
-    """Parse, validate and map one file without touching any store; never raises for bad input."""
+    """Parse, validate and map one file without touching any store; never raises for bad input.
+
+    Without a partner, the one whose UNB identification matches the sender is used.
+    """
     try:
         ic = parse_file(raw, filename)
     except ParseError as exc:
         found = exc.issues or (Issue("parse", exc.message, Location(file=filename)),)
         return Translation(None, None, (), found)
+    partner = partner or identify_partner(ic, known_partners)
     issues = validate_interchange(ic, partner, identity, filename)
     documents, mapping_issues = map_interchange(
         ic, mappings, partner.id if partner else None, filename

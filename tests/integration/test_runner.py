@@ -197,3 +197,37 @@ def test_a_fresh_claim_belongs_to_a_live_worker_and_is_left_alone(
     assert len(recover_claimed(gateway)) == 1
     assert not claimed.exists()
     assert recover_claimed(gateway) == []
+
+
+@pytest.mark.parametrize(
+    ("policy", "status_of_second", "contrl_files"),
+    [("reject", "duplicate", 2), ("hold", "failed", 1), ("ignore", "duplicate", 1)],
+)
+def test_duplicate_policy_decides_what_a_duplicate_gets(
+    tmp_path: Path, clock: FakeClock, policy: str, status_of_second: str, contrl_files: int
+) -> None:
+    # given acme's profile with this duplicate policy, and the same order dropped twice
+    init_workspace(tmp_path)
+    profile = tmp_path / "config" / "partners" / "acme.toml"
+    profile.write_text(profile.read_text().replace('"reject"', f'"{policy}"'))
+    gw = build_gateway(load_settings(tmp_path, {}), clock=clock)
+    try:
+        _drop(gw, "first.edi")
+        intake(gw)
+        run_due(gw)
+        _drop(gw, "again.edi")
+        intake(gw)
+        # when the runner passes
+        run_due(gw)
+        # then the second is recorded (never processed) as the policy says, linked to the first
+        first, second = sorted(gw.store.list_messages(IN), key=lambda m: m.id)
+        assert (second.status, second.parent_id, second.stage) == (
+            status_of_second,
+            first.id,
+            "received",
+        )
+        assert len(gw.store.orders_for(second.id)) == 0
+        contrl = list((gw.settings.outbox / "acme").glob("*CONTRL*"))
+        assert len(contrl) == contrl_files
+    finally:
+        gw.close()
