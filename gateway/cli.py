@@ -71,6 +71,11 @@ def _add_failed(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     retry = failed.add_parser("retry", help="run a failed message again")
     retry.add_argument("id", type=int)
     retry.add_argument("--file", help="a corrected copy of the inbound file to run instead")
+    retry.add_argument(
+        "--accept-duplicate",
+        action="store_true",
+        help="process a reviewed duplicate all the same (releases the hold policy)",
+    )
     discard = failed.add_parser("discard", help="take a message out of the failed queue")
     discard.add_argument("id", type=int)
     discard.add_argument("--reason", default="", help="why (kept in the history)")

@@ -244,7 +244,9 @@ def cmd_failed_retry(ctx: Context) -> int:
             result = ops.retry_with_file(gateway, ctx.args.id, data, actor="cli")
             print(f"message {result.replaced} replaced by message {result.message_id}")
         else:
-            result = ops.retry(gateway, ctx.args.id, actor="cli")
+            result = ops.retry(
+                gateway, ctx.args.id, actor="cli", accept_duplicate=ctx.args.accept_duplicate
+            )
         summary = batch_pass(gateway)
         final = gateway.store.get(result.message_id)
     print(output.summary_line(summary.outcomes))

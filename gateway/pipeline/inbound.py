@@ -90,7 +90,7 @@ def interchange_of(gateway: Gateway, work: InboundWork) -> EdifactInterchange:
 
 
 def _check_same_bytes(gateway: Gateway, record: MessageRecord) -> None:
-    if record.sha256 is None:
+    if record.sha256 is None or record.accept_duplicate:
         return
     original = gateway.store.find_by_sha256(record.sha256, exclude_id=record.id)
     if original is not None and original.id < record.id:
@@ -108,7 +108,7 @@ def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
         partner.id, ic.control_ref, exclude_id=work.record.id
     )
     _checkpoint_parsed(gateway, work, ic)
-    if original is not None and original.id < work.record.id:
+    if original is not None and original.id < work.record.id and not work.record.accept_duplicate:
         raise DuplicateInterchange(
             f"interchange {ic.control_ref} from {partner.id} was received before as message "
             f"{original.id} ({original.filename})",

@@ -36,9 +36,16 @@ def _failed(gateway: Gateway, message_id: int, allowed: tuple[str, ...]) -> Mess
     return record
 
 
-def retry(gateway: Gateway, message_id: int, actor: str) -> RetryResult:
-    """Run a failed message again from its last good stage (after a config or mapping fix)."""
-    _failed(gateway, message_id, RETRYABLE)
+def retry(
+    gateway: Gateway, message_id: int, actor: str, accept_duplicate: bool = False
+) -> RetryResult:
+    """Run a failed message again from its last good stage (after a config or mapping fix).
+
+    `accept_duplicate` lets a reviewed duplicate through (the `hold` policy's release).
+    """
+    record = _failed(gateway, message_id, RETRYABLE)
+    if accept_duplicate and record.direction != "in":
+        raise OpsError(f"message {message_id} is outbound; only inbound files are duplicates")
     with gateway.store.unit_of_work() as uow:
         uow.update_message(
             message_id,
@@ -52,7 +59,8 @@ def retry(gateway: Gateway, message_id: int, actor: str) -> RetryResult:
             error_issues=[],
             traceback=None,
             locked_until=None,
-            reason="retry requested",
+            accept_duplicate=accept_duplicate or record.accept_duplicate,
+            reason="retry requested, duplicate accepted" if accept_duplicate else "retry requested",
         )
     return RetryResult(message_id)
 

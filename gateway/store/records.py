@@ -52,6 +52,7 @@ class MessageRecord:
     locked_until: datetime | None
     created_at: datetime
     updated_at: datetime
+    accept_duplicate: bool
 
 
 @dataclass(frozen=True)

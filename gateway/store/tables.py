@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Dialect,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -113,6 +115,8 @@ class MessageRow(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     document: Mapped[Any] = mapped_column(JSON, nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by a person who reviewed a held duplicate and wants it processed all the same.
+    accept_duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

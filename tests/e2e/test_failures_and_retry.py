@@ -210,3 +210,25 @@ def test_file_without_unb_fails_without_an_acknowledgement(workspace: Workspace)
     (failed,) = _failed(workspace)
     assert failed["error_code"] == "format.unknown"
     assert workspace.outbox("acme") == []
+
+
+def test_held_duplicate_is_processed_once_a_person_accepts_it(
+    workspace: Workspace, good_order: bytes
+) -> None:
+    # given acme's duplicates held for review, and the same order received twice
+    profile = workspace.root / "config" / "partners" / "acme.toml"
+    profile.write_text(profile.read_text().replace('duplicates = "reject"', 'duplicates = "hold"'))
+    workspace.drop("acme", "order.edi", good_order)
+    assert workspace.gateway("batch").code == 0
+    workspace.drop("acme", "order-again.edi", good_order)
+    assert workspace.gateway("batch").code == 1
+    (held,) = _failed(workspace)
+    assert held["error_code"] == "duplicate" and held["filename"] == "order-again.edi"
+    # when a plain retry runs, then it is held again
+    assert workspace.gateway("failed", "retry", str(held["id"])).code == 1
+    # when the reviewer accepts it
+    result = workspace.gateway("failed", "retry", str(held["id"]), "--accept-duplicate")
+    # then it is processed and answered like any order
+    assert result.code == 0, result.stdout + result.stderr
+    assert _failed(workspace) == []
+    assert len(workspace.sent("acme", "ORDRSP")) == 2

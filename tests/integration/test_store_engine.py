@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from gateway.errors import ConfigError
 from gateway.store import create_engine_for, migrate
+from gateway.store.engine import alembic_config
 from gateway.store.tables import Base
 
 TABLES = {"messages", "payloads", "message_events", "control_numbers", "orders", "order_lines"}
@@ -23,10 +26,11 @@ def test_migrating_twice_is_idempotent_and_matches_the_metadata(store_url: str) 
         # when it is migrated twice
         migrate(engine)
         migrate(engine)
-        # then it is at the initial revision, with every table, and nothing left to autogenerate
+        # then it is at the newest revision, with every table, and nothing left to autogenerate
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert context.get_current_revision() == "0001_initial"
+            assert context.get_current_revision() == head == "0002_accept_duplicate"
             assert compare_metadata(context, Base.metadata) == []
         assert set(inspect(engine).get_table_names()) >= TABLES
         indexes = {i["name"] for i in inspect(engine).get_indexes("messages")}
@@ -74,3 +78,28 @@ def test_config_error_does_not_show_the_password() -> None:
     with pytest.raises(ConfigError) as caught:
         create_engine_for("mysql://user:secret@db/gateway")
     assert "secret" not in str(caught.value)
+
+
+def test_a_database_at_the_first_revision_is_upgraded_on_start(tmp_path: Path) -> None:
+    # given a database created by the first release (revision 0001) holding a message
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine_for(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(connection)
+            command.upgrade(config, "0001_initial")
+            connection.execute(
+                text(
+                    "INSERT INTO messages (direction, stage, status, attempts, error_issues, "
+                    "created_at, updated_at) VALUES ('in', 'received', 'failed', 0, '[]', "
+                    "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+        # when the gateway starts (migrations are applied on start)
+        migrate(engine)
+        # then the old message is kept and has the new column with its default
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT status, accept_duplicate FROM messages"))
+            assert [tuple(r) for r in rows] == [("failed", False)]
+    finally:
+        engine.dispose()
