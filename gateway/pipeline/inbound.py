@@ -165,7 +165,11 @@ def _map(gateway: Gateway, work: InboundWork) -> MessageRecord:
             reason=f"{len(documents)} document(s) mapped",
             document_type=document_type(documents[0].document) if documents else None,
             document=[
-                {"type": document_type(d.document), "document": to_json(d.document)}
+                {
+                    "type": document_type(d.document),
+                    "document": to_json(d.document),
+                    "envelope": to_json(d.envelope),
+                }
                 for d in documents
             ],
         )
@@ -185,11 +189,11 @@ def _warning_text(warnings: Sequence[Issue]) -> str:
     return "; ".join(str(w) for w in warnings)
 
 
-def stored_documents(record: MessageRecord) -> list[Document]:
-    """The canonical documents checkpointed at the map stage."""
+def stored_documents(record: MessageRecord) -> list[tuple[Document, bool]]:
+    """The canonical documents checkpointed at the map stage, each with its test indicator."""
     stored = record.document if isinstance(record.document, list) else []
     return [
-        document_from_json(d["type"], d["document"])
+        (document_from_json(d["type"], d["document"]), bool(d.get("envelope", {}).get("test")))
         for d in stored
         if d.get("type") in DOCUMENT_TYPES
     ]
@@ -199,9 +203,9 @@ def _process(gateway: Gateway, work: InboundWork) -> MessageRecord:
     partner = partner_of(gateway, work.record)
     today = gateway.clock().date()
     with gateway.store.unit_of_work() as uow:
-        for document in stored_documents(work.record):
+        for document, test in stored_documents(work.record):
             if isinstance(document, PurchaseOrder):
-                _confirm(uow, work.record, partner, document, today)
+                _confirm(uow, work.record, partner, document, today=today, test=test)
         record = uow.update_message(
             work.record.id,
             actor="runner",
@@ -221,7 +225,13 @@ def _process(gateway: Gateway, work: InboundWork) -> MessageRecord:
 
 
 def _confirm(
-    uow: UnitOfWork, record: MessageRecord, partner: Partner, order: PurchaseOrder, today: date
+    uow: UnitOfWork,
+    record: MessageRecord,
+    partner: Partner,
+    order: PurchaseOrder,
+    *,
+    today: date,
+    test: bool,
 ) -> None:
     order_id = uow.add_order(record.id, partner.id, order, status="confirmed")
     response = confirm_as_ordered(order, today)
@@ -244,7 +254,8 @@ def _confirm(
             status=status.PENDING,
             parent_id=record.id,
             document_type="order_response",
-            document={"type": "order_response", "document": to_json(response)},
+            # A response to a test interchange (UNB 0035 = 1) is a test interchange too.
+            document={"type": "order_response", "document": to_json(response), "test": test},
         ),
         actor="runner",
         reason=f"order response for order {order.order_number}",
@@ -271,7 +282,7 @@ def emit_acknowledgement(
             status=status.PENDING,
             parent_id=record.id,
             document_type="functional_ack",
-            document={"type": "functional_ack", "document": to_json(ack)},
+            document={"type": "functional_ack", "document": to_json(ack), "test": ic.test},
         ),
         actor="runner",
         reason=f"CONTRL {ack.status.value} for interchange {ic.control_ref}",

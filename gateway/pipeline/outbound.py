@@ -45,7 +45,14 @@ def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         gateway.store.next_control_number(partner.id, "edifact.message", wrap_at=EDIFACT_REF_WRAP)
     )
     now = gateway.clock()
-    plan = OutboundPlan(partner, gateway.settings.identity, control_ref, message_ref, now)
+    plan = OutboundPlan(
+        partner,
+        gateway.settings.identity,
+        control_ref,
+        message_ref,
+        now,
+        test=bool(stored.get("test")),
+    )
     data = render_edifact(document, plan, gateway.mappings, record.version or "")
     filename = _filename(partner.transport.filename_pattern, partner.id, record, control_ref, now)
     with gateway.store.unit_of_work() as uow:

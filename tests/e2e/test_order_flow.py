@@ -131,3 +131,16 @@ def test_same_interchange_reference_is_a_duplicate_even_with_other_bytes(
     assert second["status"] == "duplicate"
     assert "ACME00042" in second["error_text"]
     assert len(workspace.sent("acme", "ORDRSP")) == 1
+
+
+def test_answers_to_a_test_interchange_are_marked_test(
+    workspace: Workspace, good_order: bytes
+) -> None:
+    # given an order whose UNB 0035 test indicator is 1
+    test_order = good_order.replace(b"+ACME00042'", b"+ACME00042++++++1'", 1)
+    workspace.drop("acme", "test.edi", test_order)
+    # when it is processed
+    assert workspace.gateway("batch").code == 0
+    # then both answers carry the test indicator in their UNB
+    sent = workspace.sent("acme", "CONTRL") + workspace.sent("acme", "ORDRSP")
+    assert len(sent) == 2 and all(ic.test for ic in sent)
