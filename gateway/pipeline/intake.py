@@ -53,23 +53,31 @@ def recover_claimed(gateway: Gateway) -> list[int]:
     return received
 
 
+def received_file(
+    partner: str | None, filename: str | None, data: bytes, parent_id: int | None = None
+) -> NewMessage:
+    """A new inbound message for a file's bytes, before anything is known of its content."""
+    return NewMessage(
+        direction="in",
+        partner=partner,
+        standard=None,
+        message_type=None,
+        version=None,
+        stage=status.RECEIVED,
+        status=status.PENDING,
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        parent_id=parent_id,
+    )
+
+
 def _commit(gateway: Gateway, claimed: DroppedFile) -> int:
     data = claimed.path.read_bytes()
     name = original_name(claimed.path)
     with gateway.store.unit_of_work() as uow:
         record = uow.add_message(
-            NewMessage(
-                direction="in",
-                partner=claimed.partner,
-                standard=None,
-                message_type=None,
-                version=None,
-                stage=status.RECEIVED,
-                status=status.PENDING,
-                filename=name,
-                sha256=hashlib.sha256(data).hexdigest(),
-                size=len(data),
-            ),
+            received_file(claimed.partner, name, data),
             raw=data,
             actor="intake",
             reason=f"received {name} ({len(data)} bytes)",

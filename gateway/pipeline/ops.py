@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from gateway.app import Gateway
 from gateway.pipeline import status
-from gateway.store import MessageRecord, NewMessage
+from gateway.pipeline.intake import received_file
+from gateway.store import MessageRecord
 
 RETRYABLE = (*status.FAILED_QUEUE, status.DUPLICATE, status.RETRYING)
 
@@ -72,19 +72,7 @@ def retry_with_file(gateway: Gateway, message_id: int, data: bytes, actor: str) 
         raise OpsError(f"message {message_id} is outbound; only inbound files can be replaced")
     with gateway.store.unit_of_work() as uow:
         fixed = uow.add_message(
-            NewMessage(
-                direction="in",
-                partner=record.partner,
-                standard=None,
-                message_type=None,
-                version=None,
-                stage=status.RECEIVED,
-                status=status.PENDING,
-                filename=record.filename,
-                sha256=hashlib.sha256(data).hexdigest(),
-                size=len(data),
-                parent_id=record.id,
-            ),
+            received_file(record.partner, record.filename, data, parent_id=record.id),
             raw=data,
             actor=actor,
             reason=f"corrected copy of message {record.id}",

@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from gateway.errors import TransientError
 from gateway.store import coordination
 from gateway.store.engine import create_engine_for, migrate, writer
 from gateway.store.records import (
@@ -29,6 +31,15 @@ from gateway.store.unit_of_work import UnitOfWork
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@contextmanager
+def database_errors_are_transient() -> Iterator[None]:
+    """A busy or unreachable database (OperationalError: locked, connection lost) is transient."""
+    try:
+        yield
+    except OperationalError as exc:
+        raise TransientError(f"database unavailable: {exc.orig or exc}") from exc
 
 
 class Store:
@@ -57,8 +68,16 @@ class Store:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        """One transaction: committed when the block ends, rolled back when it raises."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        """One transaction: committed when the block ends, rolled back when it raises.
+
+        A database that is busy or unreachable (SQLAlchemy OperationalError: locked, connection
+        lost) raises TransientError, so the runner retries the message later.
+        """
+        with (
+            database_errors_are_transient(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield UnitOfWork(session, self._clock)
 
     @contextmanager
@@ -154,14 +173,18 @@ class Store:
         statuses: Sequence[str] = ("pending", "retrying"),
     ) -> list[MessageRecord]:
         """Lease up to `limit` due messages, oldest first; no two callers get the same one."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with (
+            database_errors_are_transient(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             return coordination.claim_due(session, now, limit, lease, statuses)
 
     def next_control_number(
         self, partner: str, kind: str, start: int = 1, wrap_at: int | None = None
     ) -> int:
         """The next value of a persistent counter, in its own transaction; wraps to `start`."""
-        with self._writer.begin() as connection:
+        with database_errors_are_transient(), self._writer.begin() as connection:
             return coordination.next_control_number(connection, partner, kind, start, wrap_at)
 
     def _messages(self, query: Select[MessageRow]) -> list[MessageRecord]:

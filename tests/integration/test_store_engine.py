@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from gateway.errors import ConfigError
-from gateway.store import create_engine_for, migrate
+from gateway.errors import ConfigError, TransientError
+from gateway.store import Store, create_engine_for, migrate
 from gateway.store.engine import alembic_config
 from gateway.store.tables import Base
 
@@ -103,3 +104,22 @@ def test_a_database_at_the_first_revision_is_upgraded_on_start(tmp_path: Path) -
             assert [tuple(r) for r in rows] == [("failed", False)]
     finally:
         engine.dispose()
+
+
+def test_a_locked_sqlite_database_is_a_transient_error(tmp_path: Path) -> None:
+    # given a store whose database another connection holds a write lock on
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    store = Store.open(url)
+    blocker = sqlite3.connect(tmp_path / "gateway.db", timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        # when a unit of work waits past the busy timeout (5 s), then the error is transient
+        with (
+            pytest.raises(TransientError, match="database unavailable"),
+            store.unit_of_work() as uow,
+        ):
+            uow.set_order_status(1, "x")
+    finally:
+        blocker.rollback()
+        blocker.close()
+        store.close()
