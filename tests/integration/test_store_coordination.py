@@ -149,9 +149,12 @@ def test_wrap_below_start_is_rejected(store: Store) -> None:
         store.next_control_number("ACME", "interchange", start=10, wrap_at=5)
 
 
-def test_postgresql_claimer_skips_rows_another_claimer_holds(store: Store, store_url: str) -> None:
-    if not store_url.startswith("postgresql"):
-        pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite serialises writers")
+def test_postgresql_claimer_skips_rows_another_claimer_holds(
+    new_postgres_database: Callable[[], str],
+) -> None:
+    # Row locks with SKIP LOCKED are PostgreSQL's (SQLite serialises writers instead).
+    store_url = new_postgres_database()
+    store = Store.open(store_url)
     with store.unit_of_work() as uow:
         ids = [uow.add_message(pending(message_ref=str(n))).id for n in range(4)]
     # given a first worker whose claim transaction is still open (its rows locked)
@@ -163,5 +166,6 @@ def test_postgresql_claimer_skips_rows_another_claimer_holds(store: Store, store
             second = other.claim_due(NOW, limit=10, lease=LEASE)
         finally:
             other.close()
+    store.close()
     assert [m.id for m in first] == ids[:2]
     assert [m.id for m in second] == ids[2:]
