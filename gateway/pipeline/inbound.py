@@ -27,6 +27,11 @@ from gateway.store import MessageRecord, NewMessage, UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# Earlier messages with the same interchange reference that do not make this one a duplicate:
+# duplicates and discarded ones themselves, and failed ones (a rejected interchange may be
+# resent under its reference once fixed).
+NOT_AN_ORIGINAL = (status.DUPLICATE, status.DISCARDED, *status.FAILED_QUEUE)
+
 
 class DuplicateInterchange(PermanentError):
     """The same interchange (partner + UNB 0020, or the same bytes) was received before."""
@@ -104,22 +109,38 @@ def _check_same_bytes(gateway: Gateway, record: MessageRecord) -> None:
 def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
     ic = interchange_of(gateway, work)
     partner = partner_of(gateway, work.record)
-    original = gateway.store.find_by_interchange(
-        partner.id, ic.control_ref, exclude_id=work.record.id
-    )
-    _checkpoint_parsed(gateway, work, ic)
-    if original is not None and original.id < work.record.id and not work.record.accept_duplicate:
+    earlier = [
+        m
+        for m in gateway.store.interchange_messages(partner.id, ic.control_ref)
+        if m.id < work.record.id
+    ]
+    original = next((m for m in earlier if m.status not in NOT_AN_ORIGINAL), None)
+    if original is not None and not work.record.accept_duplicate:
+        _checkpoint_parsed(gateway, work, ic, superseded=[])
         raise DuplicateInterchange(
             f"interchange {ic.control_ref} from {partner.id} was received before as message "
             f"{original.id} ({original.filename})",
             original.id,
         )
+    # A partner may resend a rejected interchange under the same reference once it is fixed;
+    # the failed copy is then superseded, so that no later retry can process it a second time.
+    _checkpoint_parsed(gateway, work, ic, [m for m in earlier if m.status in status.FAILED_QUEUE])
     return work.record
 
 
-def _checkpoint_parsed(gateway: Gateway, work: InboundWork, ic: EdifactInterchange) -> None:
+def _checkpoint_parsed(
+    gateway: Gateway, work: InboundWork, ic: EdifactInterchange, superseded: list[MessageRecord]
+) -> None:
     first = ic.messages[0] if ic.messages else None
     with gateway.store.unit_of_work() as uow:
+        for old in superseded:
+            uow.update_message(
+                old.id,
+                actor="runner",
+                status=status.DISCARDED,
+                reason=f"superseded by message {work.record.id}, a resend of interchange "
+                f"{ic.control_ref}",
+            )
         work.record = uow.update_message(
             work.record.id,
             actor="runner",

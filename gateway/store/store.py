@@ -146,6 +146,20 @@ class Store:
         )
         return self._first_original(query, direction, exclude_id, skip_statuses)
 
+    def interchange_messages(
+        self, partner: str, interchange_ref: str, direction: str = "in"
+    ) -> list[MessageRecord]:
+        """Every message of this partner with this interchange reference, oldest first."""
+        return self._messages(
+            select(MessageRow)
+            .where(
+                MessageRow.partner == partner,
+                MessageRow.interchange_ref == interchange_ref,
+                MessageRow.direction == direction,
+            )
+            .order_by(MessageRow.id)
+        )
+
     def orders_for(self, message_id: int) -> list[tuple[OrderRecord, list[OrderLineRecord]]]:
         """The orders recorded from a message, each with its lines in line order."""
         orders = select(OrderRow).where(OrderRow.message_id == message_id).order_by(OrderRow.id)

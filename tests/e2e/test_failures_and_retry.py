@@ -232,3 +232,25 @@ def test_held_duplicate_is_processed_once_a_person_accepts_it(
     assert result.code == 0, result.stdout + result.stderr
     assert _failed(workspace) == []
     assert len(workspace.sent("acme", "ORDRSP")) == 2
+
+
+def test_partner_resend_of_a_rejected_interchange_is_processed_and_supersedes_it(
+    workspace: Workspace, good_order: bytes
+) -> None:
+    # given a rejected interchange (wrong UNT count)
+    workspace.drop("acme", "bad.edi", good_order.replace(b"UNT+21+1'", b"UNT+99+1'"))
+    assert workspace.gateway("batch").code == 1
+    (failed,) = _failed(workspace)
+    # when the partner resends it, fixed, under the same UNB 0020 reference
+    workspace.drop("acme", "resent.edi", good_order)
+    assert workspace.gateway("batch").code == 0
+    # then the resend is processed, and the rejected copy is discarded as superseded
+    inbound = [m for m in workspace.messages() if m["direction"] == "in"]
+    assert [(m["filename"], m["status"]) for m in inbound] == [
+        ("bad.edi", "discarded"),
+        ("resent.edi", "done"),
+    ]
+    assert len(workspace.sent("acme", "ORDRSP")) == 1
+    # and the superseded copy can no longer be retried into a second order
+    retry = workspace.gateway("failed", "retry", str(failed["id"]))
+    assert retry.code == 1 and "discarded" in retry.stderr
