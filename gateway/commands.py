@@ -271,7 +271,8 @@ def cmd_status(ctx: Context) -> int:
     with _gateway(ctx) as gateway:
         counts = gateway.store.status_counts()
         waiting = gateway.inbox.pending_count()
-    output.print_status(counts, waiting, as_json=ctx.args.json)
+        unknown = gateway.inbox.unknown_folders()
+    output.print_status(counts, waiting, unknown, as_json=ctx.args.json)
     return EXIT_OK
 
 

@@ -176,25 +176,28 @@ def _print_orders(store: Store, record: MessageRecord) -> None:
             )
 
 
-def print_status(counts: Mapping[tuple[str, str], int], waiting: int, as_json: bool) -> None:
-    """Message counts by direction and status."""
+def print_status(
+    counts: Mapping[tuple[str, str], int],
+    waiting: int,
+    unknown_folders: Sequence[str],
+    as_json: bool,
+) -> None:
+    """Message counts by direction and status, files waiting, folders nobody reads."""
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "messages": [
-                        {"direction": d, "status": s, "count": n}
-                        for (d, s), n in sorted(counts.items())
-                    ],
-                    "inbox_waiting": waiting,
-                },
-                indent=2,
-            )
-        )
+        messages = [
+            {"direction": d, "status": s, "count": n} for (d, s), n in sorted(counts.items())
+        ]
+        data = {"messages": messages, "inbox_waiting": waiting, "unknown_folders": unknown_folders}
+        print(json.dumps(data, indent=2))
         return
     rows = [[d, s, str(n)] for (d, s), n in sorted(counts.items())]
     print(_table(["DIR", "STATUS", "COUNT"], rows) if rows else "no messages yet")
     print(f"files waiting in inboxes: {waiting}")
+    if unknown_folders:
+        print(
+            "inbox folders without a partner profile (their files are never taken): "
+            + ", ".join(unknown_folders)
+        )
 
 
 def summary_line(outcomes: Mapping[str, int]) -> str:

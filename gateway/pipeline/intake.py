@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from gateway.app import Gateway
+from gateway.errors import TransientError
 from gateway.pipeline import status
 from gateway.store import NewMessage
 from gateway.transport.local import DroppedFile, original_name
@@ -23,9 +24,13 @@ def intake(gateway: Gateway) -> list[int]:
     """Claim every complete file, store it byte for byte, then archive or remove it."""
     received: list[int] = []
     for dropped in gateway.inbox.ready_files():
-        claimed = gateway.inbox.claim(dropped)
-        if claimed is not None:
-            received.append(_commit(gateway, DroppedFile(dropped.partner, claimed)))
+        try:
+            claimed = gateway.inbox.claim(dropped)
+            if claimed is not None:
+                received.append(_commit(gateway, DroppedFile(dropped.partner, claimed)))
+        except (TransientError, OSError) as exc:
+            # The file stays where it is (in the drop, or claimed and recovered later).
+            log.warning("partner=%s cannot take %s yet: %s", dropped.partner, dropped.path, exc)
     return received
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from gateway.app import Gateway
+from gateway.errors import TransientError
 from gateway.pipeline.intake import intake, recover_claimed
 from gateway.pipeline.runner import PassSummary, run_due
 from gateway.store import MessageRecord
@@ -65,16 +66,32 @@ def serve(gateway: Gateway, stop: StopFlag) -> None:
         gateway.settings.outbox,
         poll,
     )
+    for folder in gateway.inbox.unknown_folders():
+        log.warning(
+            "inbox/%s has no partner profile (config/partners/%s.toml); its files are not taken",
+            folder,
+            folder,
+        )
     try:
         while not stop():
             wake.clear()
-            recover_claimed(gateway)
-            intake(gateway)
-            run_due(gateway, should_stop=stop)
+            _one_round(gateway, stop)
             wake.wait(_next_wait(gateway, poll))
     finally:
         watcher.stop()
         log.info("gateway stopped")
+
+
+def _one_round(gateway: Gateway, stop: StopFlag) -> None:
+    """Recover, take in, run; a failing round is logged and the next one tries again."""
+    try:
+        recover_claimed(gateway)
+        intake(gateway)
+        run_due(gateway, should_stop=stop)
+    except TransientError as exc:
+        log.warning("this round stopped early, the next one tries again: %s", exc.message)
+    except Exception:  # a bug outside any message: keep serving, keep the traceback in the log
+        log.exception("unexpected error in this round; the gateway keeps running")
 
 
 def _next_wait(gateway: Gateway, poll: float) -> float:

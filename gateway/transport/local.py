@@ -61,6 +61,14 @@ class LocalInbox:
                     ready.append(DroppedFile(partner, path))
         return ready
 
+    def unknown_folders(self) -> list[str]:
+        """Inbox folders no partner profile claims: files there are never taken."""
+        try:
+            folders = [p.name for p in self.root.iterdir() if p.is_dir()]
+        except FileNotFoundError:
+            return []
+        return sorted(f for f in folders if f not in self.settle_times and is_candidate(f))
+
     def pending_count(self) -> int:
         """How many candidate files are waiting, complete or not."""
         return sum(len(_candidates(self.root / p)) for p in self.settle_times)

@@ -254,3 +254,18 @@ def test_partner_resend_of_a_rejected_interchange_is_processed_and_supersedes_it
     # and the superseded copy can no longer be retried into a second order
     retry = workspace.gateway("failed", "retry", str(failed["id"]))
     assert retry.code == 1 and "discarded" in retry.stderr
+
+
+def test_status_names_inbox_folders_that_no_partner_profile_reads(
+    workspace: Workspace, good_order: bytes
+) -> None:
+    # given a file dropped in a folder no partner profile claims
+    (workspace.root / "inbox" / "initech").mkdir()
+    (workspace.root / "inbox" / "initech" / "order.edi").write_bytes(good_order)
+    # when ops ask for the status
+    result = workspace.gateway("status", "--json")
+    # then the folder is named, and the file was not taken by a batch either
+    assert result.code == 0
+    assert result.json()["unknown_folders"] == ["initech"]
+    assert workspace.gateway("batch").code == 0
+    assert (workspace.root / "inbox" / "initech" / "order.edi").exists()

@@ -231,3 +231,25 @@ def test_duplicate_policy_decides_what_a_duplicate_gets(
         assert len(contrl) == contrl_files
     finally:
         gw.close()
+
+
+def test_a_file_that_cannot_be_taken_stays_and_the_others_are_taken(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two dropped files, the first of which cannot be claimed right now
+    stuck = _drop(gateway, "a.edi")
+    _drop(gateway, "b.edi")
+    real_claim = gateway.inbox.claim
+
+    def claim(dropped: DroppedFile) -> Path | None:
+        if dropped.path == stuck:
+            raise TransientError("permission denied")
+        return real_claim(dropped)
+
+    monkeypatch.setattr(gateway.inbox, "claim", claim)
+    # when the intake runs
+    received = intake(gateway)
+    # then the other file is stored and the stuck one waits in the drop, untouched
+    assert len(received) == 1
+    assert [m.filename for m in gateway.store.list_messages(IN)] == ["b.edi"]
+    assert stuck.exists()
