@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from gateway.model import PurchaseOrder, document_type
 from gateway.model.codec import to_json
+from gateway.pipeline.runner import PassSummary
 from gateway.pipeline.translate import MappedDocument, Translation
 from gateway.store import MessageRecord, Store
 
@@ -208,22 +209,28 @@ def summary_line(outcomes: Mapping[str, int]) -> str:
 
 
 class Progress:
-    """A one-line progress counter, only when stderr is a terminal."""
+    """A one-line progress bar on a terminal; silent when stderr is a file or a pipe."""
+
+    WIDTH = 30
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.count = 0
         self.enabled = stream.isatty()
+        self.shown = False
 
-    def tick(self, record: MessageRecord) -> None:
-        """One more message done."""
-        self.count += 1
-        if self.enabled:
-            bar = "#" * min(self.count, 40)
-            self.stream.write(f"\r[{bar:<40}] {self.count} messages (last: {record.id})")
-            self.stream.flush()
+    def tick(self, summary: PassSummary) -> None:
+        """Redraw after one more message; the total grows as outbound messages are created."""
+        if not self.enabled:
+            return
+        done, total = summary.total, max(summary.claimed, 1)
+        filled = self.WIDTH * done // total
+        failed = f", {summary.failed} failed" if summary.failed else ""
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done}/{summary.claimed} messages{failed}")
+        self.stream.flush()
+        self.shown = True
 
     def done(self) -> None:
         """End the progress line."""
-        if self.enabled and self.count:
+        if self.shown:
             self.stream.write("\n")

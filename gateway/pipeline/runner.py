@@ -33,6 +33,7 @@ class PassSummary:
     """What one pass did, by final status of each message it touched."""
 
     outcomes: dict[str, int] = field(default_factory=dict)
+    claimed: int = 0
 
     def count(self, outcome: str) -> None:
         """Record one message's final status in this pass."""
@@ -52,7 +53,7 @@ class PassSummary:
 def run_due(
     gateway: Gateway,
     should_stop: Callable[[], bool] = lambda: False,
-    on_message: Callable[[MessageRecord], None] | None = None,
+    on_message: Callable[[PassSummary], None] | None = None,
 ) -> PassSummary:
     """Advance due messages, and the outbound ones they create, until none is due."""
     summary = PassSummary()
@@ -60,13 +61,14 @@ def run_due(
         batch = gateway.store.claim_due(gateway.clock(), CLAIM_BATCH, LEASE)
         if not batch:
             break
+        summary.claimed += len(batch)
         for record in batch:
             if should_stop():
                 _release_claim(gateway, record)
                 continue
             summary.count(run_message(gateway, record).status)
             if on_message:
-                on_message(record)
+                on_message(summary)
     return summary
 
 

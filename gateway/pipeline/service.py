@@ -12,7 +12,6 @@ from gateway.app import Gateway
 from gateway.errors import TransientError
 from gateway.pipeline.intake import intake, recover_claimed
 from gateway.pipeline.runner import PassSummary, run_due
-from gateway.store import MessageRecord
 from gateway.transport.watch import InboxWatcher
 
 log = logging.getLogger(__name__)
@@ -21,7 +20,7 @@ log = logging.getLogger(__name__)
 def batch_pass(
     gateway: Gateway,
     should_stop: Callable[[], bool] = lambda: False,
-    on_message: Callable[[MessageRecord], None] | None = None,
+    on_message: Callable[[PassSummary], None] | None = None,
 ) -> PassSummary:
     """One pass: every complete inbox file, every due retry, every pending outbound."""
     recover_claimed(gateway)
