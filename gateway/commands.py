@@ -136,15 +136,20 @@ def cmd_batch(ctx: Context) -> int:
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
+def _read_input(path: Path) -> bytes:
+    """A file named on the command line; unreadable is a usage error (exit 2)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandFailed(f"cannot read {path}: {exc.strerror}", EXIT_USAGE) from exc
+
+
 @guarded
 def cmd_translate(ctx: Context) -> int:
     """Translate one file to canonical JSON without touching any store."""
     settings = _settings(ctx)
     path = Path(ctx.args.file)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CommandFailed(f"cannot read {path}: {exc.strerror}", EXIT_USAGE) from exc
+    raw = _read_input(path)
     partner = None
     if ctx.args.partner:
         partner = settings.partners.get(ctx.args.partner)
@@ -240,7 +245,7 @@ def cmd_failed_retry(ctx: Context) -> int:
     """Run a failed message again, optionally with a corrected file, and report the outcome."""
     with _gateway(ctx) as gateway:
         if ctx.args.file:
-            data = Path(ctx.args.file).read_bytes()
+            data = _read_input(Path(ctx.args.file))
             result = ops.retry_with_file(gateway, ctx.args.id, data, actor="cli")
             print(f"message {result.replaced} replaced by message {result.message_id}")
         else:

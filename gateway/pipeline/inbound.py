@@ -21,7 +21,7 @@ from gateway.formats.edifact import EdifactInterchange, acknowledgement_for
 from gateway.model import DOCUMENT_TYPES, Document, PurchaseOrder, document_type
 from gateway.model.codec import document_from_json, to_json
 from gateway.pipeline import status
-from gateway.pipeline.stages import CONTRL_VERSION, confirm_as_ordered
+from gateway.pipeline.stages import confirm_as_ordered, contrl_version
 from gateway.pipeline.translate import map_interchange, parse_file, validate_interchange
 from gateway.store import MessageRecord, NewMessage, UnitOfWork
 
@@ -298,7 +298,7 @@ def emit_acknowledgement(
             partner=record.partner,
             standard="EDIFACT",
             message_type="CONTRL",
-            version=CONTRL_VERSION,
+            version=contrl_version(ic.syntax_version),
             stage=status.CREATED,
             status=status.PENDING,
             parent_id=record.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from gateway.app import Gateway
 from gateway.errors import Issue, Location, MappingError
@@ -53,7 +54,9 @@ def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         now,
         test=bool(stored.get("test")),
     )
-    data = render_edifact(document, plan, gateway.mappings, record.version or "")
+    data = render_edifact(
+        document, plan, gateway.mappings, record.message_type or "", record.version or ""
+    )
     filename = _filename(partner.transport.filename_pattern, partner.id, record, control_ref, now)
     with gateway.store.unit_of_work() as uow:
         uow.set_raw(record.id, data)
@@ -69,14 +72,14 @@ def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
 
 
 def _filename(
-    pattern: str, partner: str, record: MessageRecord, control_ref: str, now: object
+    pattern: str, partner: str, record: MessageRecord, control_ref: str, now: datetime
 ) -> str:
     values = {
         "partner": partner,
         "message_type": record.message_type or "",
         "control_ref": control_ref,
         "message_id": str(record.id),
-        "timestamp": now.strftime("%Y%m%d%H%M%S") if hasattr(now, "strftime") else "",
+        "timestamp": now.strftime("%Y%m%d%H%M%S"),
     }
     try:
         name = pattern.format(**values)

@@ -25,9 +25,10 @@ from gateway.model import (
     document_type,
 )
 
-# UNH S009 of CONTRL: syntax version 3 uses CONTRL:2:2:UN (ISO 9735 / UN CONTRL), recorded as
-# message type and version on the outbound message row.
-CONTRL_VERSION = "2:2"
+
+def contrl_version(syntax_version: str) -> str:
+    """UNH S009 0052:0054 of CONTRL: 4:1 under syntax version 4, else 2:2 (ISO 9735)."""
+    return "4:1" if syntax_version == "4" else "2:2"
 
 
 def confirm_as_ordered(order: PurchaseOrder, today: date) -> OrderResponse:
@@ -102,15 +103,13 @@ def edifact_header(plan: OutboundPlan) -> InterchangeHeader:
 
 
 def render_edifact(
-    document: Document, plan: OutboundPlan, mappings: MappingSet, version: str
+    document: Document, plan: OutboundPlan, mappings: MappingSet, message_type: str, version: str
 ) -> bytes:
     """Map a canonical document to EDIFACT and wrap it in UNH/UNT and UNB/UNZ."""
     header = edifact_header(plan)
     if isinstance(document, FunctionalAck):
         message = render_contrl(document, plan.message_ref)
     else:
-        spec = plan.partner.outbound_for(document_type(document))
-        message_type = spec.message_type if spec else ""
         mapping = mappings.outbound(
             document_type(document), "EDIFACT", message_type, version, plan.partner.id
         )
