@@ -17,6 +17,7 @@ from gateway.formats.edifact_envelope import EdifactInterchange, EdifactMessage,
 from gateway.formats.edifact_syntax import (
     Delimiters,
     RawSegment,
+    Repeat,
     codec_for,
     count_terminators,
     read_una,
@@ -201,11 +202,19 @@ def _interchange(
         test=unb.value(11) == "1",
         delimiters=delimiters,
         una_present=una_present,
-        messages=tuple(reader.messages),
+        messages=tuple(_with_repetitions(m, repetitions) for m in reader.messages),
         segments=tuple(segments),
         issues=tuple(header_issues + reader.issues),
         repetitions=repetitions,
     )
+
+
+def _with_repetitions(
+    message: EdifactMessage, repetitions: tuple[tuple[int, int, tuple[Repeat, ...]], ...]
+) -> EdifactMessage:
+    first, last = message.segments[0].position, message.segments[-1].position
+    own = tuple(r for r in repetitions if first <= r[0] <= last)
+    return replace(message, repetitions=own) if own else message
 
 
 # UNB mandatory values: S001.0001, S001.0002, S002.0004, S003.0010, 0020.

@@ -30,6 +30,23 @@ class EdifactMessage:
     association: str | None
     segments: tuple[Segment, ...]
     group_ref: str | None = None
+    # Syntax version 4 repeating data elements of this message: (segment position, element,
+    # every repeat); `Segment.elements` holds only the first repeat.
+    repetitions: tuple[tuple[int, int, tuple[Repeat, ...]], ...] = ()
+
+    def repeats(self, segment: Segment, element: int) -> tuple[Repeat, ...]:
+        """Every repeat of a 1-based element of a segment (one, or none when absent)."""
+        return _repeats(self.repetitions, segment, element)
+
+
+def _repeats(
+    repetitions: tuple[tuple[int, int, tuple[Repeat, ...]], ...], segment: Segment, element: int
+) -> tuple[Repeat, ...]:
+    for position, number, repeats in repetitions:
+        if position == segment.position and number == element:
+            return repeats
+    composite = segment.composite(element)
+    return (composite,) if composite else ()
 
 
 @dataclass(frozen=True)
@@ -59,11 +76,7 @@ class EdifactInterchange:
 
     def repeats(self, segment: Segment, element: int) -> tuple[Repeat, ...]:
         """Every repeat of a 1-based element of a segment (one, or none when absent)."""
-        for position, number, repeats in self.repetitions:
-            if position == segment.position and number == element:
-                return repeats
-        composite = segment.composite(element)
-        return (composite,) if composite else ()
+        return _repeats(self.repetitions, segment, element)
 
 
 def message_header(unh: Segment, file: str | None) -> tuple[str, str, str, str, str | None]:
