@@ -1,4 +1,7 @@
-"""Benchmarks: print figures, assert nothing. `make bench` runs them all."""
+"""Benchmarks: print figures, assert nothing. `make bench` runs them all.
+
+python bench/run.py [translate|batch|latency|edifact ...]   # only those named
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.edifact_reader import bench_edifact_reader  # noqa: E402
 from bench.orders import make_order  # noqa: E402
 from gateway.mapping import MappingSet  # noqa: E402
 from gateway.pipeline.translate import translate  # noqa: E402
@@ -118,8 +122,17 @@ def _one_latency(ws: Path, i: int) -> float:
     return time.perf_counter() - started
 
 
+BENCHMARKS: dict[str, Callable[[], None]] = {
+    "translate": bench_translate,
+    "batch": bench_batch,
+    "latency": bench_latency,
+    "edifact": bench_edifact_reader,
+}
+
 if __name__ == "__main__":
+    unknown = [name for name in sys.argv[1:] if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"unknown benchmark {unknown[0]!r}; expected one of {', '.join(BENCHMARKS)}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    bench_translate()
-    bench_batch()
-    bench_latency()
+    for name in sys.argv[1:] or BENCHMARKS:
+        BENCHMARKS[name]()

@@ -12,10 +12,12 @@ from gateway.config import Settings
 from gateway.mapping import MappingSet
 from gateway.store import Store
 from gateway.transport.local import LocalInbox, LocalOutbox
+from gateway.validate.edifact_schema import EdifactSchemas
 
 Clock = Callable[[], datetime]
 
 PACKAGED_MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
+PACKAGED_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 
 def utc_now() -> datetime:
@@ -30,6 +32,7 @@ class Gateway:
     settings: Settings
     store: Store
     mappings: MappingSet
+    schemas: EdifactSchemas
     inbox: LocalInbox
     outbox: LocalOutbox
     clock: Clock
@@ -50,17 +53,25 @@ def load_mappings(settings: Settings) -> MappingSet:
     return MappingSet.load(mappings_root(settings), settings.partners.keys())
 
 
+def load_schemas(settings: Settings) -> EdifactSchemas:
+    """The message structures: the workspace's schemas folder, else the packaged one."""
+    root = settings.schemas if (settings.schemas / "edifact").is_dir() else PACKAGED_SCHEMAS
+    return EdifactSchemas.load(root)
+
+
 def build_gateway(
     settings: Settings, clock: Clock = utc_now, rand: Callable[[], float] | None = None
 ) -> Gateway:
     """Open the store (migrations applied), load mappings and set up the local drops."""
     mappings = load_mappings(settings)
+    schemas = load_schemas(settings)
     store = Store.open(settings.database_url, clock=clock)
     settle = {p.id: p.settle_time for p in settings.partners.values()}
     return Gateway(
         settings=settings,
         store=store,
         mappings=mappings,
+        schemas=schemas,
         inbox=LocalInbox(settings.inbox, settle, clock),
         outbox=LocalOutbox(settings.outbox),
         clock=clock,

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway import output
-from gateway.app import Gateway, build_gateway, load_mappings
+from gateway.app import Gateway, build_gateway, load_mappings, load_schemas
 from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError, Issue, Location
 from gateway.pipeline import ops, status
 from gateway.pipeline.service import StopFlag, batch_pass, serve
-from gateway.pipeline.translate import Translation, translate
+from gateway.pipeline.translate import TranslateContext, Translation, translate
 from gateway.store import MessageFilter
 from gateway.workspace import ensure_partner_folders, init_workspace
 
@@ -159,18 +159,16 @@ def cmd_translate(ctx: Context) -> int:
                 f"unknown partner {ctx.args.partner!r} (known: {known})", EXIT_USAGE
             )
     try:
-        mappings = load_mappings(settings)
+        context = TranslateContext(
+            load_mappings(settings),
+            load_schemas(settings),
+            settings.identity,
+            list(settings.partners.values()),
+        )
     except ConfigError as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from exc
     try:
-        result = translate(
-            raw,
-            path.name,
-            mappings,
-            partner,
-            identity=settings.identity,
-            known_partners=list(settings.partners.values()),
-        )
+        result = translate(raw, path.name, context, partner)
     except Exception as exc:  # a bug must still not show a partner a traceback
         logging.getLogger(__name__).debug("translate failed", exc_info=exc)
         result = internal_error(path.name, exc)
@@ -186,7 +184,7 @@ def internal_error(name: str, exc: Exception) -> Translation:
         "please report it with the file",
         Location(file=name),
     )
-    return Translation(None, None, (), (issue,))
+    return Translation(None, (), (), (issue,))
 
 
 @guarded

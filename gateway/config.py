@@ -52,6 +52,7 @@ GATEWAY_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "outbox",
             "archive",
             "mappings",
+            "schemas",
             "log_level",
             "poll_interval",
             "settle_time",
@@ -110,6 +111,8 @@ class Settings:
     retry: RetryPolicy
     identity: Identity
     partners: Mapping[str, Partner]
+    # Message structures (schemas/edifact/<directory>/...); the packaged ones when absent.
+    schemas: Path = Path("schemas")
 
     def partner_by_edifact_id(self, id: str, qualifier: str | None) -> Partner | None:
         """The partner using this UNB S002/S003 id (0004) and qualifier (0007); None matches any."""
@@ -161,6 +164,7 @@ def load_settings(workspace: Path, environ: Mapping[str, str]) -> Settings:
         outbox=_folder(main, "outbox", "outbox", workspace),
         archive=_archive(main, workspace),
         mappings=_folder(main, "mappings", "mappings", workspace),
+        schemas=_folder(main, "schemas", "schemas", workspace),
         log_level=main.choice("log_level", "INFO", LOG_LEVELS, upper=True),
         poll_interval=_positive(main, "poll_interval", timedelta(seconds=2)),
         settle_time=settle_time,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import string
 from collections.abc import Mapping
@@ -30,7 +31,22 @@ SFTP_KEYS = (
     "key_passphrase_env",
     "known_hosts",
 )
-_PARTNER_KEYS = ("name", "edifact", "x12", "inbound", "outbound", "transport")
+_PARTNER_KEYS = (
+    "name",
+    "edifact",
+    "x12",
+    "inbound",
+    "outbound",
+    "acknowledgements",
+    "transport",
+)
+# When an inbound interchange is acknowledged (CONTRL, 997/999): always, only when the sender
+# asks for it (EDIFACT UNB 0031 = 1, X12 ISA14 = 1), or never.
+ACKNOWLEDGE_POLICIES = ("always", "requested", "never")
+# What the CONTRL reports: the syntax check (UCI 0083 = 7 or 4, UCM per message) or only that
+# the interchange was received (UCI 0083 = 8).
+ACKNOWLEDGE_LEVELS = ("syntax", "receipt")
+DEFAULT_ACK_WINDOW = timedelta(hours=24)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # UNB S001.0001 syntax identifier: UNOA..UNOY (character repertoire); S001.0002 version 1-4.
 _SYNTAX_IDENTIFIER = re.compile(r"^UNO[A-Z]$")
@@ -55,6 +71,9 @@ class EdifactIds:
     qualifier: str | None
     syntax_identifier: str
     syntax_version: str
+    # A Python codec that overrides what inbound UNB S001.0001 declares, for partners whose
+    # files are mislabelled (UNOC that is really UTF-8 or Windows-1252).
+    charset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +105,19 @@ class Partner:
     accept: tuple[tuple[str, str, str], ...]
     settle_time: timedelta
     duplicates: str
-    acknowledge: bool
+    acknowledge: str
     outbound: tuple[OutboundDocument, ...]
     transport: TransportSettings
     source: Path
+    acknowledge_level: str = "syntax"
+    # Our outbound interchanges: ask for an acknowledgement and count one as overdue when none
+    # came within `ack_within`.
+    expect_ack: bool = False
+    ack_within: timedelta = DEFAULT_ACK_WINDOW
+
+    def acknowledges(self, requested: bool) -> bool:
+        """True when an inbound interchange gets an acknowledgement under this policy."""
+        return self.acknowledge == "always" or (self.acknowledge == "requested" and requested)
 
     def accepts(self, standard: str, message_type: str, version: str) -> bool:
         """True when the partner may send this standard, message type and version."""
@@ -118,8 +146,12 @@ def parse_partner(
             "lower-case letters, digits, '-' and '_' (the file stem is the partner id)"
         )
     inbound = root.table("inbound") or Table({}, label, problems, "inbound.")
-    inbound.check_keys(("accept", "settle_time", "duplicates", "acknowledge"))
+    inbound.check_keys(
+        ("accept", "settle_time", "duplicates", "acknowledge", "acknowledge_level")
+    )
     edifact_table, x12_table = root.table("edifact"), root.table("x12")
+    acks = root.table("acknowledgements") or Table({}, label, problems, "acknowledgements.")
+    acks.check_keys(("expect", "within"))
     partner = Partner(
         id=partner_id,
         name=root.text("name", partner_id),
@@ -128,18 +160,40 @@ def parse_partner(
         accept=_accept(inbound),
         settle_time=inbound.duration("settle_time", settle_default),
         duplicates=inbound.choice("duplicates", "reject", DUPLICATE_POLICIES),
-        acknowledge=inbound.boolean("acknowledge", True),
+        acknowledge=_acknowledge(inbound),
         outbound=_outbound(root),
         transport=_transport(root.table("transport") or Table({}, label, problems, "transport.")),
         source=source,
+        acknowledge_level=inbound.choice("acknowledge_level", "syntax", ACKNOWLEDGE_LEVELS),
+        expect_ack=acks.boolean("expect", False),
+        ack_within=acks.duration("within", DEFAULT_ACK_WINDOW),
     )
     _check_identities(partner, label, problems)
     return partner
 
 
+def _acknowledge(inbound: Table) -> str:
+    """`acknowledge`: a policy name; true and false (the first releases) mean always and never."""
+    if inbound.has("acknowledge") and isinstance(inbound.values.get("acknowledge"), bool):
+        return "always" if inbound.boolean("acknowledge", True) else "never"
+    return inbound.choice("acknowledge", "always", ACKNOWLEDGE_POLICIES)
+
+
+def _charset(table: Table) -> str | None:
+    """`charset`: a Python codec name (utf-8, cp1252, ...) or absent."""
+    name = (table.optional_text("charset") or "").strip()
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        table.problem("charset", f"{name!r} is not a character set Python knows (utf-8, cp1252)")
+        return None
+
+
 def _edifact(table: Table) -> EdifactIds:
     """The [edifact] table: UNB S002/S003 id (0004) and qualifier (0007), outbound syntax."""
-    table.check_keys(("id", "qualifier", "syntax_identifier", "syntax_version"))
+    table.check_keys(("id", "qualifier", "syntax_identifier", "syntax_version", "charset"))
     syntax_identifier = table.text("syntax_identifier", "UNOC")
     if not _SYNTAX_IDENTIFIER.match(syntax_identifier):
         table.problem(
@@ -152,6 +206,7 @@ def _edifact(table: Table) -> EdifactIds:
         qualifier=(table.optional_text("qualifier") or "").strip() or None,
         syntax_identifier=syntax_identifier,
         syntax_version=table.choice("syntax_version", "3", _SYNTAX_VERSIONS),
+        charset=_charset(table),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
+from gateway.formats.edifact_acks import PartnerAck
 from gateway.model import PurchaseOrder, document_type
 from gateway.model.codec import to_json
 from gateway.pipeline.runner import PassSummary
@@ -42,8 +44,9 @@ def _issue_json(issue: Any) -> dict[str, Any]:
 
 def _document_json(mapped: MappedDocument) -> dict[str, Any]:
     env = mapped.envelope
+    document = mapped.document
     doc: dict[str, Any] = {
-        "type": document_type(mapped.document),
+        "type": "partner_ack" if isinstance(document, PartnerAck) else document_type(document),
         "standard": env.standard,
         "message_type": env.message_type,
         "version": env.version,
@@ -55,8 +58,10 @@ def _document_json(mapped: MappedDocument) -> dict[str, Any]:
             "test": env.test,
         },
     }
-    if isinstance(mapped.document, PurchaseOrder):
-        doc["order"] = order_json(mapped.document)
+    if isinstance(document, PurchaseOrder):
+        doc["order"] = order_json(document)
+    if isinstance(document, PartnerAck):
+        doc["acknowledgement"] = dataclasses.asdict(document)
     return doc
 
 
@@ -88,9 +93,18 @@ MESSAGE_COLUMNS = (
     ("REF", "interchange_ref"),
     ("STAGE", "stage"),
     ("STATUS", "status"),
+    ("ACK", "ack_status"),
     ("PARENT", "parent_id"),
     ("FILE", "filename"),
 )
+# What the partner's acknowledgement of an outbound message means, for `messages show`.
+ACK_MEANINGS = {
+    "pending": "sent; waiting for the partner's CONTRL until {due}",
+    "received": "the partner's CONTRL says received (0083 = 8), not yet checked; due {due}",
+    "accepted": "accepted by the partner",
+    "rejected": "REJECTED by the partner: see the error below; it is in the failed queue",
+    "overdue": "OVERDUE: no acknowledgement from the partner by {due}",
+}
 
 
 def print_messages(
@@ -130,6 +144,8 @@ def print_message_detail(store: Store, record: MessageRecord, as_json: bool) -> 
         return
     for label, attr in (
         *MESSAGE_COLUMNS,
+        ("TEST", "test"),
+        ("DOCUMENT", "document_ref"),
         ("SHA256", "sha256"),
         ("SIZE", "size"),
         ("ATTEMPTS", "attempts"),
@@ -138,6 +154,10 @@ def print_message_detail(store: Store, record: MessageRecord, as_json: bool) -> 
         ("UPDATED", "updated_at"),
     ):
         print(f"{label:<13} {_cell(getattr(record, attr))}")
+    if record.ack_status:
+        due = f"{record.ack_due_at:%Y-%m-%d %H:%M} UTC" if record.ack_due_at else "-"
+        meaning = ACK_MEANINGS.get(record.ack_status, record.ack_status).format(due=due)
+        print(f"\nacknowledgement: {meaning}")
     _print_errors(record)
     _print_orders(store, record)
     if children:

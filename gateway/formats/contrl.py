@@ -24,27 +24,44 @@ from gateway.formats.edifact_writer import message_segments, split_version
 from gateway.formats.segments import Segment, segment
 from gateway.model.documents import AckError, AckStatus, FunctionalAck, MessageAck
 
-# Issue code -> EDIFACT 0085 syntax error code (UN/EDIFACT service code list).
+# Issue code -> EDIFACT 0085 syntax error code (ISO 9735 service code list).
 SYNTAX_ERROR_CODES: dict[str, str] = {
-    "edifact.unt_count": "29",  # control count does not match number of instances received
-    "edifact.une_count": "29",
-    "edifact.unz_count": "29",
-    "edifact.unt_reference": "28",  # references do not match
-    "edifact.une_reference": "28",
-    "edifact.unz_reference": "28",
+    "edifact.syntax_version": "2",  # syntax version or level not supported
+    "edifact.recipient": "7",  # interchange recipient not actual recipient
+    "edifact.count_invalid": "12",  # invalid value
+    "edifact.unb_date": "12",
+    "edifact.code_unknown": "12",
+    "edifact.decimal_mark": "12",
     "edifact.unt_missing": "13",  # missing
     "edifact.une_missing": "13",
     "edifact.unz_missing": "13",
     "edifact.count_missing": "13",
     "edifact.unb_date_missing": "13",
-    "edifact.count_invalid": "12",  # invalid value
-    "edifact.unb_date": "12",
-    "edifact.charset": "21",  # invalid character(s)
-    "edifact.groups_mixed": "30",  # functional groups and messages mixed
-    "edifact.duplicate": "26",  # duplicate detected (same interchange received before)
-    "edifact.recipient": "7",  # interchange recipient not actual recipient
-    "partner.sender": "23",  # unknown interchange sender
+    "edifact.segment_missing": "13",
+    "edifact.element_missing": "13",
+    "edifact.component_missing": "13",
+    "edifact.segment_unexpected": "15",  # not supported in this position
+    "edifact.element_too_many": "16",  # too many constituents
+    "edifact.repetition_too_many": "16",
     "partner.message_type": "17",  # no agreement for this message type/version
+    "edifact.charset": "21",  # invalid character(s)
+    "edifact.invalid_character": "21",
+    "partner.sender": "23",  # unknown interchange sender
+    "edifact.duplicate": "26",  # duplicate detected (same interchange received before)
+    "edifact.unt_reference": "28",  # references do not match
+    "edifact.une_reference": "28",
+    "edifact.unz_reference": "28",
+    "edifact.unt_count": "29",  # control count does not match number of instances received
+    "edifact.une_count": "29",
+    "edifact.unz_count": "29",
+    "edifact.groups_mixed": "30",  # functional groups and messages mixed
+    "edifact.after_unz": "33",  # invalid occurrence outside message or functional group
+    "edifact.outside_message": "33",
+    "edifact.segment_too_many": "35",  # too many segment repetitions
+    "edifact.group_too_many": "36",  # too many segment group repetitions
+    "edifact.element_type": "37",  # invalid type of character(s)
+    "edifact.element_too_long": "39",  # data element too long
+    "edifact.element_too_short": "40",  # data element too short
 }
 
 # For issues raised by later layers (validation, mapping) the code's last word decides.
@@ -128,8 +145,11 @@ def _ack_error(issue: Issue, message: EdifactMessage | None) -> AckError:
     tag = _MISSING_TRAILER.get(issue.code, where.segment_tag)
     position = None if issue.code in _MISSING_TRAILER else where.segment_position
     if position is not None and message is not None:
-        # UCS 0096 counts from UNH = 1.
+        # UCS 0096 counts from UNH = 1; a missing segment is reported at the last segment
+        # processed before the place where it was expected.
         position = position - message.segments[0].position + 1
+        if issue.code == "edifact.segment_missing":
+            position = max(position - 1, 1)
     return AckError(
         syntax_error_code(issue), issue.message, position, tag, where.element, where.component
     )
@@ -144,9 +164,14 @@ def _message_ack(message: EdifactMessage, errors: list[AckError], reject: bool) 
     )
 
 
-def render_contrl(ack: FunctionalAck, reference: str) -> list[Segment]:
-    """UNH..UNT of the CONTRL message acknowledging or rejecting `ack`'s interchange."""
+def render_contrl(ack: FunctionalAck, reference: str, *, receipt: bool = False) -> list[Segment]:
+    """UNH..UNT of the CONTRL message acknowledging or rejecting `ack`'s interchange.
+
+    With `receipt` it only says the interchange was received (UCI 0083 = 8), no message detail.
+    """
     version = "4:1" if ack.syntax_version == "4" else "2:2"
+    if receipt:
+        return message_segments(reference, "CONTRL", version, "UN", None, [_uci(ack, "8")])
     body = [_uci(ack)]
     if ack.group_ref is not None:
         # UCF: 0048 group reference, S006, S007, 0083.
@@ -157,7 +182,7 @@ def render_contrl(ack: FunctionalAck, reference: str) -> list[Segment]:
     return message_segments(reference, "CONTRL", version, "UN", None, body)
 
 
-def _uci(ack: FunctionalAck) -> Segment:
+def _uci(ack: FunctionalAck, action: str | None = None) -> Segment:
     rejected = bool(ack.errors) or (
         ack.status == AckStatus.REJECTED
         and all(m.status == AckStatus.REJECTED for m in ack.messages)
@@ -167,8 +192,12 @@ def _uci(ack: FunctionalAck) -> Segment:
         ack.interchange_ref,
         [ack.sender_id, ack.sender_qualifier or ""],
         [ack.recipient_id, ack.recipient_qualifier or ""],
-        "4" if rejected else "7",
-        *_error_fields(ack.errors[0] if ack.errors else None, _INTERCHANGE_TAGS),
+        action or ("4" if rejected else "7"),
+        *(
+            []
+            if action
+            else _error_fields(ack.errors[0] if ack.errors else None, _INTERCHANGE_TAGS)
+        ),
     )
 
 
@@ -218,6 +247,9 @@ def _error_fields(error: AckError | None, service_tags: tuple[str, ...]) -> list
 
 
 def _s011(error: AckError) -> list[str]:
+    # S011 0098 counts the segment tag as position 1, so data element n is n + 1
+    # (ISO 9735-4 UCD/UCS; the same count in UCI and UCM); 0104 counts components from 1.
+    element = str((error.element_position or 0) + 1)
     if error.component_position is None:
-        return [str(error.element_position)]
-    return [str(error.element_position), str(error.component_position)]
+        return [element]
+    return [element, str(error.component_position)]

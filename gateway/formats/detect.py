@@ -24,11 +24,20 @@ def detect_standard(data: bytes) -> str:
     for prefix, standard in _STARTS:
         if head.startswith(prefix):
             return standard
+    if _after_header_line(head):
+        return "EDIFACT"
     message = (
         f"cannot tell the standard: the file {_describe(data, head)}; expected an EDIFACT "
         "interchange (UNA or UNB), an X12 interchange (ISA) or an XML document ('<')"
     )
     raise ParseError(message, [Issue("format.unknown", message, Location(offset=0))])
+
+
+def _after_header_line(head: str) -> bool:
+    # Some VANs and mailbox tools put a routing line ("$$ADD ID=... BID='ORDERS'") in front of
+    # the interchange; UNA or UNB then starts one of the next lines.
+    lines = head[:1024].splitlines()[1:4]
+    return any(line.lstrip().startswith(("UNA", "UNB")) for line in lines)
 
 
 def _head(data: bytes) -> str:
@@ -42,7 +51,7 @@ def _head(data: bytes) -> str:
     else:
         if data[:2] in (b"<\x00", b"\x00<"):
             return "<"
-    return body[:256].decode(codec, errors="replace").lstrip(" \t\r\n")
+    return body[:1024].decode(codec, errors="replace").lstrip(" \t\r\n")
 
 
 def _describe(data: bytes, head: str) -> str:

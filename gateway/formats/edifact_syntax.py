@@ -1,7 +1,8 @@
-"""EDIFACT syntax level: service characters, character sets and the segment tokenizer.
+"""EDIFACT syntax level: service characters, character repertoires and the segment split.
 
 ISO 9735 layers an interchange as characters -> segments -> elements -> components; this
-module turns bytes into positioned segments and knows nothing of envelopes (UNH/UNT, UNZ).
+module splits the text of one segment into its parts and says which characters may stand in
+data. It knows nothing of bytes (`edifact_framing`) or envelopes (`edifact_envelope`).
 
 pydifact's `Tokenizer` is not used for the split: it keeps no offsets or segment numbers,
 knows no repetition separator (syntax version 4) and, having already removed the release
@@ -20,7 +21,6 @@ from pydifact.control.characters import Characters
 from pydifact.exceptions import ValidationError as PydifactValidationError
 
 from gateway.errors import Issue, Location, ParseError
-from gateway.formats.segments import Segment
 
 # Components of one repetition of one data element.
 Repeat = tuple[str, ...]
@@ -95,14 +95,10 @@ def codec_for(syntax_identifier: str, location: Location) -> str:
     codec = CHARSETS.get(syntax_identifier)
     if codec is not None:
         return codec
-    if "\n" in syntax_identifier or "\r" in syntax_identifier:
-        hint = (
-            "it contains a line break: the file looks hard-wrapped at a fixed width (line "
-            "breaks inside segments); ask the partner to send it unwrapped"
-        )
-    else:
-        hint = f"expected one of {', '.join(CHARSETS)}"
-    message = f"unknown UNB S001.0001 syntax identifier {syntax_identifier!r}: {hint}"
+    message = (
+        f"unknown UNB S001.0001 syntax identifier {syntax_identifier!r}: expected one of "
+        f"{', '.join(CHARSETS)}"
+    )
     raise ParseError(message, [Issue("edifact.syntax_identifier", message, location)])
 
 
@@ -122,25 +118,85 @@ def read_una(text: str, location: Location) -> Delimiters:
         chars.segment_terminator,
     )
     separators = [delimiters.component, delimiters.element, delimiters.segment]
-    if delimiters.release != " ":
-        separators.append(delimiters.release)
+    separators += [c for c in (delimiters.release, delimiters.repetition) if c != " "]
     if len(set(separators)) != len(separators) or any(c.isalnum() for c in separators):
         message = f"UNA service characters {text[3:9]!r} are not distinct punctuation marks"
         raise ParseError(message, [Issue("edifact.una", message, location)])
     return delimiters
 
 
-@dataclass(frozen=True)
-class RawSegment:
-    """A segment as split from the text, before envelope rules: tag, repeats and offset."""
+# Line breaks are layout, never data: ISO 9735 has no lines, and files hard-wrapped at a fixed
+# width (80-column records of older mailboxes) carry them anywhere, even inside a tag.
+LAYOUT = "\r\n"
 
-    tag: str
-    elements: tuple[tuple[Repeat, ...], ...]
-    offset: int
+Elements = tuple[tuple[str, ...], ...]
+# Syntax version 4 repeats of one segment: (1-based element number, every repeat) for each
+# element that repeats; `Elements` keeps the first repeat so positions stay the directory's.
+Repeats = tuple[tuple[int, tuple[Repeat, ...]], ...]
 
-    def to_segment(self, position: int) -> Segment:
-        """The segment with the first repetition of each element, at its position."""
-        return Segment(self.tag, tuple(e[0] for e in self.elements), position)
+
+Splitter = Callable[[str], tuple[str, Elements, Repeats]]
+
+
+def segment_splitter(d: Delimiters) -> Splitter:
+    """Splits one segment's text (no terminator, no line breaks) into tag, elements, repeats."""
+    element, component = d.element, d.component
+    # A space in UNA positions 4 and 5 means "no release character" / "no repetition".
+    release = d.release if d.release != " " else ""
+    repetition = d.repetition if d.repetition != " " else ""
+
+    def split(text: str) -> tuple[str, Elements, Repeats]:
+        if release and release in text:
+            return _split_released(text, d)
+        parts = text.split(element)
+        tag = parts[0]
+        if component in tag:
+            # Up to syntax version 3 a tag may carry nesting indicators as components (LIN:1).
+            tag = tag.split(component, 1)[0]
+        if repetition and repetition in text:
+            elements, repeats = _split_repeats(parts[1:], d)
+            return tag, elements, repeats
+        return tag, tuple([tuple(part.split(component)) for part in parts[1:]]), ()
+
+    return split
+
+
+def _split_repeats(parts: list[str], d: Delimiters) -> tuple[Elements, Repeats]:
+    elements: list[tuple[str, ...]] = []
+    repeats: list[tuple[int, tuple[Repeat, ...]]] = []
+    for number, part in enumerate(parts, start=1):
+        each = tuple(tuple(r.split(d.component)) for r in part.split(d.repetition))
+        elements.append(each[0])
+        if len(each) > 1:
+            repeats.append((number, each))
+    return tuple(elements), tuple(repeats)
+
+
+def _split_released(text: str, d: Delimiters) -> tuple[str, Elements, Repeats]:
+    # ISO 9735 clause 8: the release character makes the next character data, whatever it is
+    # (a separator, the segment terminator or the release character itself).
+    builder = _SegmentBuilder()
+    index, end = 0, len(text)
+    while index < end:
+        char = text[index]
+        if char == d.release:
+            builder.chars.append(text[index + 1 : index + 2])
+            index += 2
+            continue
+        if char == d.element:
+            builder.end_element()
+        elif char == d.component:
+            builder.end_component()
+        elif char == d.repetition and char != " ":
+            builder.end_repeat()
+        else:
+            builder.chars.append(char)
+        index += 1
+    builder.end_element()
+    tag, *rest = builder.elements
+    elements = tuple(e[0] for e in rest)
+    repeats = tuple((n, e) for n, e in enumerate(rest, start=1) if len(e) > 1)
+    return tag[0][0], elements, repeats
 
 
 class _SegmentBuilder:
@@ -167,122 +223,58 @@ class _SegmentBuilder:
         self.repeats = []
 
 
-OffsetOf = Callable[[int], int]
-_TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
-
-
-def split_segments(
-    text: str, delimiters: Delimiters, location: Location, byte_offset: OffsetOf
-) -> list[RawSegment]:
-    """Split decoded text into segments, honouring the release character (ISO 9735 clause 8)."""
-    segments: list[RawSegment] = []
-    # Blanks, line breaks and a DOS end-of-file mark (0x1A) after the last segment are not data.
-    end = len(text.rstrip(" \t\r\n\x1a".replace(delimiters.segment, "")))
-    index = _skip_line_breaks(text, 0, end)
-    while index < end:
-        raw, index = _read_segment(
-            text,
-            (index, end),
-            delimiters,
-            location,
-            byte_offset=byte_offset,
-            position=len(segments) + 1,
-        )
-        segments.append(raw)
-        index = _skip_line_breaks(text, index, end)
-    return segments
-
-
-def _skip_line_breaks(text: str, index: int, end: int) -> int:
-    # CR/LF after a segment terminator are layout, not data (ISO 9735 leaves them to the
-    # transport); inside a segment they are data.
-    while index < end and text[index] in "\r\n":
-        index += 1
-    return index
-
-
-def _read_segment(
-    text: str,
-    span: tuple[int, int],
-    d: Delimiters,
-    location: Location,
-    *,
-    byte_offset: OffsetOf,
-    position: int,
-) -> tuple[RawSegment, int]:
-    release = d.release if d.release != " " else None
-    repetition = d.repetition if d.repetition != " " else None
-    start, end = span
-    stop = text.find(d.segment, start, end)
-    if stop != -1 and (release is None or release not in text[start:stop]):
-        # Fast path: nothing released, so plain splits give the same result.
-        elements = _split_plain(text[start:stop], d, repetition)
-        return _finish(elements, start, location, byte_offset, position), stop + 1
-    builder = _SegmentBuilder()
-    active = [c for c in (d.component, d.element, d.segment, release, repetition) if c]
-    service = re.compile("[" + re.escape("".join(active)) + "]")
-    index = start
-    while (found := service.search(text, index, end)) is not None:
-        builder.chars.append(text[index : found.start()])
-        char, index = found.group(), found.end()
-        if char == release:
-            if index < end:  # the released character is data, whatever it is
-                builder.chars.append(text[index])
-            index += 1
-        elif char == d.segment:
-            builder.end_element()
-            return _finish(builder.elements, start, location, byte_offset, position), index
-        elif char == d.element:
-            builder.end_element()
-        elif char == d.component:
-            builder.end_component()
-        else:
-            builder.end_repeat()
-    tag = text[start : start + 3]
-    message = (
-        f"segment {position} ({tag!r}) has no segment terminator {d.segment!r}: the file "
-        "is truncated or uses another terminator than announced"
-    )
-    where = _at(location, position, tag, byte_offset(start))
-    raise ParseError(message, [Issue("edifact.truncated", message, where)])
-
-
-def _split_plain(chunk: str, d: Delimiters, repetition: str | None) -> list[tuple[Repeat, ...]]:
-    return [
-        tuple(tuple(r.split(d.component)) for r in (e.split(repetition) if repetition else (e,)))
-        for e in chunk.split(d.element)
-    ]
-
-
-def _finish(
-    elements: list[tuple[Repeat, ...]],
-    start: int,
-    location: Location,
-    byte_offset: OffsetOf,
-    position: int,
-) -> RawSegment:
-    tag = elements[0][0][0]
-    if not _TAG.fullmatch(tag):
-        message = (
-            f"segment {position} starts with {tag[:20]!r}, expected a three-character segment "
-            "tag such as UNH or BGM: junk between segments or a wrong segment terminator"
-        )
-        where = _at(location, position, None, byte_offset(start))
-        raise ParseError(message, [Issue("edifact.junk", message, where)])
-    return RawSegment(tag, tuple(elements[1:]), start)
-
-
-def _at(location: Location, position: int, tag: str | None, offset: int) -> Location:
-    return Location(location.file, position, tag, offset=offset)
-
-
-def count_terminators(text: str, delimiters: Delimiters) -> int:
-    """How many segments end in `text` (release characters honoured), for error positions."""
-    count, index = 0, 0
-    while index < len(text):
-        if text[index] == delimiters.release:
-            index += 2
+def locate(text: str, index: int, d: Delimiters) -> tuple[int | None, int | None]:
+    """1-based element and component of the character at `index` (None, None in the tag)."""
+    element, component, at = 0, 1, 0
+    while at < index:
+        char = text[at]
+        if char == d.release:
+            at += 2
             continue
-        count += text[index] == delimiters.segment
-        index += 1
-    return count
+        if char == d.element:
+            element, component = element + 1, 1
+        elif char == d.component:
+            component += 1
+        elif char == d.repetition:
+            component = 1
+        at += 1
+    return (element, component) if element else (None, None)
+
+
+# ISO 9735 annex A, level A: the ISO 646 basic code table without lower-case letters and
+# without the positions ISO 646 leaves to national variants (# $ @ [ \ ] ^ ` { | } ~).
+LEVEL_A = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
+# Level B adds the lower-case letters, nothing else.
+LEVEL_B = LEVEL_A + "a-z"
+# C0 and C1 control characters (and DEL) are never data; CR and LF are layout.
+_CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in LAYOUT]
+# Bytes the codec could not decode arrive as lone surrogates U+DC80..U+DCFF (PEP 383).
+UNDECODED = "\udc80-\udcff"
+
+
+@dataclass(frozen=True)
+class Repertoire:
+    """The characters allowed in data under one interchange's character set."""
+
+    name: str
+    codec: str
+    # One search finds the next character to report: outside the repertoire, a control
+    # character or an undecodable byte. Service characters and line breaks are never flagged.
+    flagged: re.Pattern[str]
+    # UNOA only: lower-case letters are the usual mislabel of UNOB, a warning not an error.
+    lower_case_is_mislabel: bool = False
+
+
+def repertoire_for(
+    syntax_identifier: str, codec: str, d: Delimiters, *, override: bool
+) -> Repertoire:
+    """The repertoire of a UNB S001.0001 syntax identifier, or of the codec a partner uses."""
+    service = re.escape(d.specials()) + LAYOUT
+    if not override and syntax_identifier in ("UNOA", "UNOB"):
+        level = syntax_identifier[-1]
+        name = f"{syntax_identifier} (ISO 646 level {level})"
+        flagged = re.compile(f"[^{LEVEL_A if level == 'A' else LEVEL_B}{service}]")
+        return Repertoire(name, codec, flagged, lower_case_is_mislabel=level == "A")
+    controls = re.escape("".join(c for c in _CONTROLS if c not in d.specials()))
+    name = codec if override else syntax_identifier
+    return Repertoire(name, codec, re.compile(f"[{controls}{UNDECODED}]"))

@@ -1,7 +1,8 @@
 """Turn the TOML data of an outbound mapping file into an OutboundMapping.
 
 Placeholder paths and converter names are checked against the canonical dataclasses when
-the file is loaded, so a typo is a start-up problem, not a rendering surprise.
+the file is loaded, so a typo is a start-up problem, not a rendering surprise. Loops are
+read first (a loop's numbering may be declared on any of its segments), then each segment.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.mapping.build_inbound import TAG
-from gateway.mapping.outbound import Loop, OutboundMapping, SegmentTemplate, Slot
+from gateway.mapping.outbound import (
+    LOOP_FIELDS,
+    Loop,
+    Numbering,
+    OutboundMapping,
+    SegmentTemplate,
+    Slot,
+)
 from gateway.mapping.rules import (
     BuildContext,
     check_keys,
@@ -24,8 +32,35 @@ from gateway.mapping.rules import (
 from gateway.model import DOCUMENT_TYPES
 
 Table = Mapping[str, Any]
-_SEGMENT_KEYS = {"segment", "for_each", "after"}
+_SEGMENT_KEYS = {"segment", "for_each", "after", "number", "always", "when"}
+_NUMBER_KEYS = {"from", "key", "parent", "root"}
 _LOOP = re.compile(r"^(\w+) in ([\w.]+)$")
+_COUNT = re.compile(r"^@count:([A-Z0-9]{3})$")
+_LOOP_FIELD = re.compile(r"^(\w+)@(\w+)$")
+
+LoopKey = tuple[str, ...]  # the for_each texts from the outermost loop inwards
+
+
+@dataclass
+class _LoopSpec:
+    """A loop while the file is read: where it iterates, its item type, its numbering."""
+
+    variable: str
+    path: tuple[str, ...]
+    item: Any
+    numbering: Numbering | None = None
+
+    def loop(self) -> Loop:
+        """The finished loop."""
+        return Loop(self.variable, self.path, self.numbering or Numbering())
+
+
+@dataclass
+class _Scope:
+    """What a segment's placeholders may name: loop variables with their item type and loop."""
+
+    loops: tuple[Loop, ...] = ()
+    variables: dict[str, tuple[Any, Loop]] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,8 +79,9 @@ class OutboundBuilder:
         if not isinstance(segments, dict) or not segments:
             self.problems.append(f"{source}: segments: missing (one [segments.<name>] per segment)")
             return None
+        scopes = self.scopes(segments, cls, source)
         templates = [
-            self.template(name, spec, cls, f"{source}: segments.{name}")
+            self.template(name, spec, cls, scopes.get(name, _Scope()), f"{source}: segments.{name}")
             for name, spec in segments.items()
         ]
         if len(self.problems) > before:
@@ -56,59 +92,176 @@ class OutboundBuilder:
             tuple(t for t in templates if t is not None),
         )  # fmt: skip
 
-    def template(self, name: str, spec: object, cls: type, where: str) -> SegmentTemplate | None:
-        """One segment template: tag, elements of components, optional loop."""
+    def scopes(self, segments: Table, cls: type, source: str) -> dict[str, _Scope]:
+        """Each segment's enclosing loops, outermost first, with their variables' types."""
+        specs: dict[LoopKey, _LoopSpec] = {}
+        chains: dict[str, LoopKey] = {}
+        current: LoopKey = ()
+        for name, spec in segments.items():
+            where = f"{source}: segments.{name}"
+            text = spec.get("for_each") if isinstance(spec, dict) else None
+            current = () if text is None else self.enter(text, current, specs, cls, where)
+            if isinstance(spec, dict) and "number" in spec:
+                if current:
+                    self.numbering(spec["number"], specs[current], f"{where}.number")
+                else:
+                    self.problems.append(
+                        f"{where}.number: only a segment with for_each is numbered"
+                    )
+            chains[name] = current
+        loops = {key: spec.loop() for key, spec in specs.items()}
+        return {name: self.scope(chain, specs, loops) for name, chain in chains.items()}
+
+    def enter(
+        self, text: object, current: LoopKey, specs: dict[LoopKey, _LoopSpec], cls: type, where: str
+    ) -> LoopKey:
+        """The loop chain of a segment: nested in `current` when it names one of its variables."""
+        match = _LOOP.match(str(text))
+        if match is None:
+            self.problems.append(
+                f"{where}.for_each: {text!r} is not 'NAME in PATH' (e.g. 'line in lines')"
+            )
+            return ()
+        path = tuple(match[2].split("."))
+        chain = [specs[current[: i + 1]] for i in range(len(current))]
+        names = [spec.variable for spec in chain]
+        depth = len(names) - names[::-1].index(path[0]) if path[0] in names else 0
+        key = (*current[:depth], str(text))
+        if key not in specs:
+            variables = {spec.variable: spec.item for spec in chain[:depth]}
+            annotation = self.path_type(path, cls, variables, f"{where}.for_each")
+            element = item_type(annotation) if annotation is not None else None
+            if annotation is not None and element is None:
+                self.problems.append(f"{where}.for_each: {match[2]!r} is not a list")
+            specs[key] = _LoopSpec(match[1], path, element)
+        return key
+
+    def numbering(self, data: object, spec: _LoopSpec, where: str) -> None:
+        """``number = { from = 2, key = "sscc", parent = "parent_sscc", root = "1" }``."""
+        if not isinstance(data, dict):
+            self.problems.append(f"{where}: must be a table, e.g. {{ from = 2 }}")
+            return
+        check_keys(data, _NUMBER_KEYS, where, self.problems)
+        start = data.get("from", 1)
+        if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+            self.problems.append(f"{where}.from: {start!r} is not a whole number")
+            start = 1
+        key, parent = (
+            self.item_field(data, "key", spec, where),
+            self.item_field(data, "parent", spec, where),
+        )
+        if bool(key) != bool(parent):
+            self.problems.append(f"{where}: key and parent go together (a tree needs both)")
+        numbering = Numbering(start, key, parent, str(data.get("root", "")))
+        if spec.numbering is not None and spec.numbering != numbering:
+            self.problems.append(f"{where}: the loop {spec.variable!r} is already numbered")
+        spec.numbering = numbering
+
+    def item_field(self, data: Table, name: str, spec: _LoopSpec, where: str) -> tuple[str, ...]:
+        """A field path of the loop's items (numbering key or parent), checked."""
+        text = data.get(name)
+        if text is None:
+            return ()
+        path = tuple(str(text).split("."))
+        self.path_type(
+            (spec.variable, *path), object, {spec.variable: spec.item}, f"{where}.{name}"
+        )
+        return path
+
+    @staticmethod
+    def scope(
+        chain: LoopKey, specs: Mapping[LoopKey, _LoopSpec], loops: Mapping[LoopKey, Loop]
+    ) -> _Scope:
+        """The loops and variables a segment inside `chain` sees."""
+        keys = [chain[: i + 1] for i in range(len(chain))]
+        variables = {specs[k].variable: (specs[k].item, loops[k]) for k in keys}
+        return _Scope(tuple(loops[k] for k in keys), variables)
+
+    def template(
+        self, name: str, spec: object, cls: type, scope: _Scope, where: str
+    ) -> SegmentTemplate | None:
+        """One segment template: tag, elements of components, enclosing loops."""
         if not isinstance(spec, dict):
             self.problems.append(f"{where}: must be a table")
             return None
         check_keys(spec, _SEGMENT_KEYS, where, self.problems)
-        variables: dict[str, Any] = {}
-        loop = self.loop(spec.get("for_each"), cls, variables, f"{where}.for_each")
         parts = spec.get("segment")
         if not isinstance(parts, list) or not parts or not TAG.match(str(parts[0])):
             self.problems.append(
                 f'{where}.segment: must be a list starting with a segment tag, e.g. ["BGM", "231"]'
             )
             return None
+        always = spec.get("always", False)
+        if not isinstance(always, bool):
+            self.problems.append(f"{where}.always: must be true or false")
         elements = []
         for index, element in enumerate(parts[1:], start=1):
             components = element if isinstance(element, list) else [element]
             slot_where = f"{where}.segment[{index}]"
-            elements.append(
-                tuple(self.slot(str(c), cls, variables, slot_where) for c in components)
-            )
-        return SegmentTemplate(name, str(parts[0]), tuple(elements), loop)
+            elements.append(tuple(self.slot(str(c), cls, scope, slot_where) for c in components))
+        when = self.when(spec.get("when"), cls, scope, f"{where}.when")
+        return SegmentTemplate(
+            name, str(parts[0]), tuple(elements), scope.loops, always is True, when
+        )
 
-    def loop(self, text: object, cls: type, variables: dict[str, Any], where: str) -> Loop | None:
-        """``for_each = "line in lines"``; binds the variable's record type for later paths."""
+    def when(self, text: object, cls: type, scope: _Scope, where: str) -> tuple[str, ...]:
+        """``when = "line.backordered_quantity"``: the field that must have a value."""
         if text is None:
-            return None
-        match = _LOOP.match(str(text))
-        if match is None:
-            self.problems.append(f"{where}: {text!r} is not 'NAME in PATH' (e.g. 'line in lines')")
-            return None
-        path = tuple(match[2].split("."))
-        annotation = self.path_type(path, cls, variables, where)
-        element = item_type(annotation) if annotation is not None else None
-        if annotation is not None and element is None:
-            self.problems.append(f"{where}: {match[2]!r} is not a list")
-        variables[match[1]] = element
-        return Loop(match[1], path)
+            return ()
+        path = tuple(str(text).split("."))
+        types = {name: item for name, (item, _) in scope.variables.items()}
+        self.path_type(path, cls, types, where)
+        return path
 
-    def slot(self, text: str, cls: type, variables: dict[str, Any], where: str) -> Slot:
+    def slot(self, text: str, cls: type, scope: _Scope, where: str) -> Slot:
         """A literal code, or a ``{path|converter}`` placeholder checked against the model."""
         if not (text.startswith("{") and text.endswith("}")):
             return Slot(literal=text)
         path_text, _, convert = text[1:-1].partition("|")
-        path = tuple(path_text.strip().split("."))
-        self.path_type(path, cls, variables, where)
+        path_text = path_text.strip()
         func = (
             out_converter(convert.strip(), self.context, where, self.problems) if convert else None
         )
+        if path_text.startswith("@"):
+            return self.count_slot(path_text, text, func, where)
+        if (numbered := _LOOP_FIELD.match(path_text)) is not None:
+            return self.number_slot(numbered, text, func, scope, where)
+        path = tuple(path_text.split("."))
+        types = {name: item for name, (item, _) in scope.variables.items()}
+        self.path_type(path, cls, types, where)
         return Slot(path=path, convert=func, source=text)
 
+    def count_slot(self, path_text: str, text: str, func: Any, where: str) -> Slot:
+        """``{@count:LIN}``: how many segments with that tag were written so far."""
+        match = _COUNT.match(path_text)
+        if match is None:
+            self.problems.append(f"{where}: {text!r}: expected {{@count:TAG}}, e.g. {{@count:LIN}}")
+        return Slot(convert=func, source=text, meta=f"count:{match[1] if match else ''}")
+
+    def number_slot(
+        self, numbered: re.Match[str], text: str, func: Any, scope: _Scope, where: str
+    ) -> Slot:
+        """``{package@number}`` / ``{package@parent}``: numbers of the current loop entry."""
+        variable, name = numbered[1], numbered[2]
+        bound = scope.variables.get(variable)
+        if bound is None:
+            known = ", ".join(scope.variables) or "none here"
+            self.problems.append(
+                f"{where}: {text!r}: {variable!r} is not a loop variable (loop variables: {known})"
+            )
+        elif name not in LOOP_FIELDS:
+            self.problems.append(
+                f"{where}: {text!r}: a loop entry has {', '.join('@' + f for f in LOOP_FIELDS)}"
+            )
+        elif name == "parent" and not bound[1].numbering.key:
+            self.problems.append(
+                f"{where}: {text!r}: the loop {variable!r} has no tree numbering"
+                ' (number = { key = "...", parent = "..." })'
+            )
+        return Slot(path=(variable,), convert=func, source=text, meta=name)
+
     def path_type(
-        self, path: tuple[str, ...], cls: type, variables: dict[str, Any], where: str
+        self, path: tuple[str, ...], cls: type, variables: Mapping[str, Any], where: str
     ) -> Any:
         """The annotation at the end of a canonical path, or None with a problem."""
         bound = path[0] in variables

@@ -30,6 +30,7 @@ class Party:
     city: str | None = None
     postal_code: str | None = None
     country: str | None = None
+    tax_id: str | None = None  # VAT registration number (EDIFACT RFF+VA after the NAD)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ class ResponseLine:
     uom: str | None = None
     unit_price: Decimal | None = None
     confirmed_delivery_date: date | None = None
+    backordered_quantity: Decimal | None = None
+    backorder_date: date | None = None  # when the backordered rest is expected
+    reason: str | None = None  # change or rejection reason code, as agreed with the partner
 
 
 @dataclass(frozen=True)
@@ -130,11 +134,18 @@ class ShipNoticeLine:
 
 @dataclass(frozen=True)
 class Package:
-    """A shipped handling unit identified by its SSCC (GS1 AI 00)."""
+    """A shipped handling unit identified by its SSCC (GS1 AI 00).
+
+    A package inside another one (cartons on a pallet) names its parent's SSCC; packages
+    are listed parents first. `package_type` is a UN/ECE Recommendation 21 code (CT carton,
+    PX pallet, ...).
+    """
 
     sscc: str
     lines: tuple[ShipNoticeLine, ...]
     gross_weight_kg: Decimal | None = None
+    package_type: str | None = None
+    parent_sscc: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,17 +157,21 @@ class ShipNotice:
     issue_date: date
     ship_date: date
     packages: tuple[Package, ...]
-    carrier: str | None = None
+    carrier: str | None = None  # the carrier's identifier, in carrier_scheme (e.g. a GLN)
     tracking_number: str | None = None
     estimated_delivery_date: date | None = None
     buyer: Party | None = None
     seller: Party | None = None
     ship_to: Party | None = None
+    order_date: date | None = None
+    carrier_name: str | None = None
+    carrier_scheme: str | None = None
+    transport_mode: str | None = None  # UN/ECE Recommendation 19 code (30 road, 10 sea ...)
 
 
 @dataclass(frozen=True)
 class TaxLine:
-    """Tax on an invoice or line: category, rate and amounts."""
+    """Tax on an invoice or line: category (UNCL 5305: S standard, Z zero ...), rate, amounts."""
 
     category: str
     rate: Decimal
@@ -180,9 +195,31 @@ class InvoiceLine:
     tax: TaxLine | None = None
 
 
+class AllowanceOrCharge(enum.StrEnum):
+    """Whether an amount is taken off or added (EDIFACT ALC 5463, X12 SAC01)."""
+
+    ALLOWANCE = "allowance"
+    CHARGE = "charge"
+
+
+@dataclass(frozen=True)
+class AllowanceCharge:
+    """A discount or surcharge on the whole invoice, with the tax it falls under."""
+
+    indicator: AllowanceOrCharge
+    amount: Decimal
+    reason: str | None = None  # UNCL 7161 special service code (e.g. FC freight, DI discount)
+    tax: TaxLine | None = None
+
+
 @dataclass(frozen=True)
 class Invoice:
-    """A bill for shipped goods (INVOIC, 810, UBL Invoice)."""
+    """A bill for shipped goods (INVOIC, 810, UBL Invoice).
+
+    Totals are carried, never computed by a renderer: `net_total` is the taxable amount
+    (lines plus charges minus allowances), `gross_total` what is payable, `lines_total` the
+    sum of line net amounts and `allowance_charge_total` charges minus allowances.
+    """
 
     invoice_number: str
     order_number: str
@@ -198,6 +235,14 @@ class Invoice:
     buyer: Party | None = None
     seller: Party | None = None
     bill_to: Party | None = None
+    order_date: date | None = None
+    delivery_date: date | None = None
+    ship_to: Party | None = None
+    payment_terms_days: int | None = None
+    payment_terms_text: str | None = None
+    allowances_charges: tuple[AllowanceCharge, ...] = ()
+    lines_total: Decimal | None = None
+    allowance_charge_total: Decimal | None = None
 
 
 class AckStatus(enum.StrEnum):

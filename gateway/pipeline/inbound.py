@@ -1,11 +1,15 @@
-"""Inbound stages with a checkpoint after each: parse, validate, map, process."""
+"""Inbound stages with a checkpoint after each: parse, validate, map, process.
+
+Every stage streams the stored file (see edifact_scan), so an interchange of 100,000
+messages goes through with memory that does not grow with it; mapped documents are kept in
+the documents table and processed in batches, each batch committed with its progress.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from gateway.app import Gateway
 from gateway.config import Partner
@@ -17,13 +21,22 @@ from gateway.errors import (
     UnknownPartnerError,
     ValidationError,
 )
-from gateway.formats.edifact import EdifactInterchange, acknowledgement_for
-from gateway.model import DOCUMENT_TYPES, Document, PurchaseOrder, document_type
-from gateway.model.codec import document_from_json, to_json
+from gateway.formats.edifact import EdifactMessage
+from gateway.formats.edifact_reader import EdifactHeader
+from gateway.formats.edifact_acks import PartnerAck
+from gateway.model import document_type
+from gateway.model.codec import to_json
 from gateway.pipeline import status
-from gateway.pipeline.stages import confirm_as_ordered, contrl_version
-from gateway.pipeline.translate import map_interchange, parse_file, validate_interchange
-from gateway.store import MessageRecord, NewMessage, UnitOfWork
+from gateway.pipeline.acks import (
+    PARTNER_ACK,
+    ack_json,
+    emit_acknowledgement,
+    wants_acknowledgement,
+)
+from gateway.pipeline.edifact_scan import InterchangeScan, messages_of, scan, stored_events
+from gateway.pipeline.processing import process_documents
+from gateway.pipeline.translate import header_issues, map_message, message_issues
+from gateway.store import MessageRecord, NewDocument, NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +44,10 @@ log = logging.getLogger(__name__)
 # duplicates and discarded ones themselves, and failed ones (a rejected interchange may be
 # resent under its reference once fixed).
 NOT_AN_ORIGINAL = (status.DUPLICATE, status.DISCARDED, *status.FAILED_QUEUE)
+# Issues kept on a failed message; past this, one more issue says how many were left out.
+MAX_ISSUES = 1000
+# messages.message_ref holds the references of the first few messages only.
+MESSAGE_REFS_SHOWN = 5
 
 
 class DuplicateInterchange(PermanentError):
@@ -48,7 +65,6 @@ class InboundWork:
     """One inbound message being worked on, with what earlier stages learnt this run."""
 
     record: MessageRecord
-    interchange: EdifactInterchange | None = None
     warnings: list[Issue] = field(default_factory=list)
 
 
@@ -81,17 +97,9 @@ def advance_inbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         status.VALIDATED: _map,
         status.MAPPED: _process,
     }
-    while work.record.stage in steps:
+    while work.record.stage in steps and work.record.status not in (status.DONE,):
         work.record = steps[work.record.stage](gateway, work)
     return work.record
-
-
-def interchange_of(gateway: Gateway, work: InboundWork) -> EdifactInterchange:
-    """The parsed interchange, parsed again from the stored bytes after a restart."""
-    if work.interchange is None:
-        raw = gateway.store.raw(work.record.id) or b""
-        work.interchange = parse_file(raw, work.record.filename)
-    return work.interchange
 
 
 def _check_same_bytes(gateway: Gateway, record: MessageRecord) -> None:
@@ -107,18 +115,22 @@ def _check_same_bytes(gateway: Gateway, record: MessageRecord) -> None:
 
 
 def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
-    ic = interchange_of(gateway, work)
     partner = partner_of(gateway, work.record)
+    scans = scan(stored_events(gateway, work.record, partner))
+    if len(scans) > 1:
+        return _split(gateway, work.record, scans)
+    ic = scans[0]
+    control_ref = ic.header.control_ref
     earlier = [
         m
-        for m in gateway.store.interchange_messages(partner.id, ic.control_ref)
+        for m in gateway.store.interchange_messages(partner.id, control_ref)
         if m.id < work.record.id
     ]
     original = next((m for m in earlier if m.status not in NOT_AN_ORIGINAL), None)
     if original is not None and not work.record.accept_duplicate:
         _checkpoint_parsed(gateway, work, ic, superseded=[])
         raise DuplicateInterchange(
-            f"interchange {ic.control_ref} from {partner.id} was received before as message "
+            f"interchange {control_ref} from {partner.id} was received before as message "
             f"{original.id} ({original.filename})",
             original.id,
         )
@@ -128,10 +140,47 @@ def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
     return work.record
 
 
+def _split(gateway: Gateway, record: MessageRecord, scans: list[InterchangeScan]) -> MessageRecord:
+    """Several interchanges in one file: each becomes a message of its own, this one is done."""
+    raw = gateway.store.raw(record.id) or b""
+    starts = [0, *(s.header.offset for s in scans[1:]), len(raw)]
+    with gateway.store.unit_of_work() as uow:
+        for index, piece in enumerate(zip(starts, starts[1:], strict=False), start=1):
+            data = raw[piece[0] : piece[1]]
+            uow.add_message(
+                NewMessage(
+                    direction="in",
+                    partner=record.partner,
+                    standard="EDIFACT",
+                    message_type=None,
+                    version=None,
+                    stage=status.RECEIVED,
+                    status=status.PENDING,
+                    filename=f"{record.filename}#{index}",
+                    parent_id=record.id,
+                ),
+                raw=data,
+                actor="runner",
+                reason=f"interchange {index} of {len(scans)} in {record.filename}",
+            )
+        refs = ", ".join(s.header.control_ref for s in scans)
+        return uow.update_message(
+            record.id,
+            actor="runner",
+            standard="EDIFACT",
+            stage=status.PARSED,
+            status=status.DONE,
+            reason=f"{len(scans)} interchanges ({refs}): each goes on as a message of its own",
+        )
+
+
 def _checkpoint_parsed(
-    gateway: Gateway, work: InboundWork, ic: EdifactInterchange, superseded: list[MessageRecord]
+    gateway: Gateway, work: InboundWork, ic: InterchangeScan, superseded: list[MessageRecord]
 ) -> None:
-    first = ic.messages[0] if ic.messages else None
+    first = ic.outlines[0] if ic.outlines else None
+    refs = [m.reference for m in ic.outlines[:MESSAGE_REFS_SHOWN]]
+    if len(ic.outlines) > MESSAGE_REFS_SHOWN:
+        refs.append(f"... ({len(ic.outlines)} messages)")
     with gateway.store.unit_of_work() as uow:
         for old in superseded:
             uow.update_message(
@@ -139,172 +188,153 @@ def _checkpoint_parsed(
                 actor="runner",
                 status=status.DISCARDED,
                 reason=f"superseded by message {work.record.id}, a resend of interchange "
-                f"{ic.control_ref}",
+                f"{ic.header.control_ref}",
             )
         work.record = uow.update_message(
             work.record.id,
             actor="runner",
-            reason=f"{len(ic.messages)} message(s) parsed",
+            reason=f"{len(ic.outlines)} message(s) parsed"
+            + (" (test interchange)" if ic.header.test else ""),
             standard="EDIFACT",
             stage=status.PARSED,
             message_type=first.message_type if first else None,
             version=first.version if first else None,
-            interchange_ref=ic.control_ref,
+            interchange_ref=ic.header.control_ref,
             group_ref=first.group_ref if first else None,
-            message_ref=",".join(m.reference for m in ic.messages) or None,
+            message_ref=",".join(refs)[:100] or None,
+            test=ic.header.test,
         )
 
 
 def _validate(gateway: Gateway, work: InboundWork) -> MessageRecord:
-    ic = interchange_of(gateway, work)
-    issues = validate_interchange(
-        ic, partner_of(gateway, work.record), gateway.settings.identity, work.record.filename
-    )
-    _raise_errors(ValidationError, "the interchange breaks", issues)
-    work.warnings = [i for i in issues if i.severity != "error"]
+    partner = partner_of(gateway, work.record)
+    filename = work.record.filename
+    found: list[Issue] = []
+
+    def check(header: EdifactHeader, message: EdifactMessage) -> None:
+        decimal = header.delimiters.decimal
+        found.extend(
+            message_issues(message, partner, gateway.schemas, decimal=decimal, filename=filename)
+        )
+
+    [ic] = scan(stored_events(gateway, work.record, partner), check)
+    identity = gateway.settings.identity
+    issues = [*ic.issues, *header_issues(ic.header, partner, identity, filename), *found]
+    raise_errors(ValidationError, "the interchange breaks", issues)
+    work.warnings = summarize_warnings(issues)
     with gateway.store.unit_of_work() as uow:
         return uow.update_message(
             work.record.id,
             actor="runner",
             stage=status.VALIDATED,
-            reason=_warning_text(work.warnings) or "envelope valid",
+            reason="; ".join(str(w) for w in work.warnings) or "envelope and structure valid",
         )
 
 
 def _map(gateway: Gateway, work: InboundWork) -> MessageRecord:
-    ic = interchange_of(gateway, work)
     partner = partner_of(gateway, work.record)
-    documents, issues = map_interchange(ic, gateway.mappings, partner.id, work.record.filename)
-    _raise_errors(MappingError, "the documents could not be mapped", issues)
+    scans: list[InterchangeScan] = []
+    issues: list[Issue] = []
+    kinds: dict[str, int] = {}
+    documents = _mapped(gateway, work.record, partner, scans, issues, kinds)
     with gateway.store.unit_of_work() as uow:
-        if partner.acknowledge:
-            emit_acknowledgement(gateway, uow, work.record, ic, work.warnings)
+        count = uow.replace_documents(work.record.id, documents)
+        raise_errors(MappingError, "the documents could not be mapped", issues)
+        outline = scans[0].outline()
+        if wants_acknowledgement(partner, outline):
+            emit_acknowledgement(gateway, uow, work.record, outline, work.warnings)
         return uow.update_message(
             work.record.id,
             actor="runner",
             stage=status.MAPPED,
-            reason=f"{len(documents)} document(s) mapped",
-            document_type=document_type(documents[0].document) if documents else None,
-            document=[
-                {
-                    "type": document_type(d.document),
-                    "document": to_json(d.document),
-                    "envelope": to_json(d.envelope),
-                }
-                for d in documents
-            ],
+            reason=f"{count} document(s) mapped"
+            + (f" ({', '.join(f'{n} {k}' for k, n in kinds.items())})" if kinds else ""),
+            document_type=next(iter(kinds), None),
+            progress=0,
         )
 
 
-def _raise_errors(kind: type[PermanentError], what: str, issues: Sequence[Issue]) -> None:
-    errors = [i for i in issues if i.severity == "error"]
-    if errors:
-        raise kind(
-            f"{what}: {errors[0].message}"
-            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-            errors,
+def _mapped(  # noqa: PLR0917 - the stage's collectors, filled as the stream is consumed
+    gateway: Gateway,
+    record: MessageRecord,
+    partner: Partner,
+    scans: list[InterchangeScan],
+    issues: list[Issue],
+    kinds: dict[str, int],
+) -> Iterator[NewDocument]:
+    """Each message mapped to a stored document, in order; mapping issues go to `issues`."""
+    events = stored_events(gateway, record, partner)
+    for header, message in messages_of(events, scans):
+        try:
+            mapped = map_message(
+                message,
+                header,
+                gateway.mappings,
+                partner.id,
+                decimal=header.delimiters.decimal,
+                filename=record.filename,
+            )
+        except MappingError as exc:
+            issues.extend(exc.issues or [Issue("mapping.failed", exc.message, Location())])
+            continue
+        document = mapped.document
+        if isinstance(document, PartnerAck):
+            kind, body = PARTNER_ACK, ack_json(document)
+        else:
+            kind, body = document_type(document), dict(to_json(document))
+        kinds[kind] = kinds.get(kind, 0) + 1
+        yield NewDocument(kind, body, dict(to_json(mapped.envelope)), header.test)
+
+
+def raise_errors(kind: type[PermanentError], what: str, issues: Sequence[Issue]) -> None:
+    """Raise `kind` with every error issue (at most MAX_ISSUES kept) when there is any."""
+    errors = [i for i in dict.fromkeys(issues) if i.severity == "error"]
+    if not errors:
+        return
+    kept = errors[:MAX_ISSUES]
+    if len(errors) > MAX_ISSUES:
+        kept.append(
+            Issue("issues.more", f"{len(errors) - MAX_ISSUES} more errors are not listed")
         )
+    raise kind(
+        f"{what}: {errors[0].message}"
+        + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+        kept,
+    )
 
 
-def _warning_text(warnings: Sequence[Issue]) -> str:
-    return "; ".join(str(w) for w in warnings)
-
-
-def stored_documents(record: MessageRecord) -> list[tuple[Document, bool]]:
-    """The canonical documents checkpointed at the map stage, each with its test indicator."""
-    stored = record.document if isinstance(record.document, list) else []
+def summarize_warnings(issues: Sequence[Issue]) -> list[Issue]:
+    """Warnings once each: the same sentence repeated for many messages is counted instead."""
+    counts: dict[tuple[str, str], list[Issue]] = {}
+    for issue in issues:
+        if issue.severity != "error":
+            counts.setdefault((issue.code, issue.message), []).append(issue)
     return [
-        (document_from_json(d["type"], d["document"]), bool(d.get("envelope", {}).get("test")))
-        for d in stored
-        if d.get("type") in DOCUMENT_TYPES
+        same[0]
+        if len(same) == 1
+        else Issue(same[0].code, f"{same[0].message} ({len(same)} times)", same[0].location, "warning")
+        for same in counts.values()
     ]
 
 
 def _process(gateway: Gateway, work: InboundWork) -> MessageRecord:
     partner = partner_of(gateway, work.record)
-    today = gateway.clock().date()
+    record, summary = process_documents(gateway, work.record, partner)
     with gateway.store.unit_of_work() as uow:
-        for document, test in stored_documents(work.record):
-            if isinstance(document, PurchaseOrder):
-                _confirm(uow, work.record, partner, document, today=today, test=test)
         record = uow.update_message(
-            work.record.id,
+            record.id,
             actor="runner",
             stage=status.PROCESSED,
             status=status.DONE,
-            reason="orders confirmed",
+            reason=summary or "nothing to process",
         )
     log.info(
-        "msg=%s partner=%s processed %s %s (interchange %s)",
+        "msg=%s partner=%s processed %s %s (interchange %s): %s",
         record.id,
         partner.id,
         record.message_type,
         record.version,
         record.interchange_ref,
+        summary,
     )
     return record
-
-
-def _confirm(
-    uow: UnitOfWork,
-    record: MessageRecord,
-    partner: Partner,
-    order: PurchaseOrder,
-    *,
-    today: date,
-    test: bool,
-) -> None:
-    order_id = uow.add_order(record.id, partner.id, order, status="confirmed")
-    response = confirm_as_ordered(order, today)
-    for line in response.lines:
-        uow.set_line_confirmation(
-            order_id, line.line_number, line.confirmed_quantity, line.status.value
-        )
-    spec = partner.outbound_for("order_response")
-    if spec is None:
-        log.info("msg=%s partner=%s sends no order responses; none created", record.id, partner.id)
-        return
-    uow.add_message(
-        NewMessage(
-            direction="out",
-            partner=partner.id,
-            standard=spec.standard,
-            message_type=spec.message_type,
-            version=spec.version,
-            stage=status.CREATED,
-            status=status.PENDING,
-            parent_id=record.id,
-            document_type="order_response",
-            # A response to a test interchange (UNB 0035 = 1) is a test interchange too.
-            document={"type": "order_response", "document": to_json(response), "test": test},
-        ),
-        actor="runner",
-        reason=f"order response for order {order.order_number}",
-    )
-
-
-def emit_acknowledgement(
-    gateway: Gateway,
-    uow: UnitOfWork,
-    record: MessageRecord,
-    ic: EdifactInterchange,
-    issues: Sequence[Issue],
-) -> None:
-    """Queue a CONTRL for the interchange: positive when no issue is an error."""
-    ack = acknowledgement_for(ic, issues, record.created_at)
-    uow.add_message(
-        NewMessage(
-            direction="out",
-            partner=record.partner,
-            standard="EDIFACT",
-            message_type="CONTRL",
-            version=contrl_version(ic.syntax_version),
-            stage=status.CREATED,
-            status=status.PENDING,
-            parent_id=record.id,
-            document_type="functional_ack",
-            document={"type": "functional_ack", "document": to_json(ack), "test": ic.test},
-        ),
-        actor="runner",
-        reason=f"CONTRL {ack.status.value} for interchange {ic.control_ref}",
-    )

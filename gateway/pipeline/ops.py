@@ -46,10 +46,18 @@ def retry(
     record = _failed(gateway, message_id, RETRYABLE)
     if accept_duplicate and record.direction != "in":
         raise OpsError(f"message {message_id} is outbound; only inbound files are duplicates")
+    again: dict[str, object] = {}
+    reason = "retry requested, duplicate accepted" if accept_duplicate else "retry requested"
+    if record.direction == "out" and record.ack_status == "rejected":
+        # The partner refused the interchange: send it again under new control references
+        # (the old UNB 0020 would now be a duplicate on its side).
+        again = {"stage": status.CREATED, "ack_status": None, "ack_due_at": None}
+        reason = "retry requested after the partner's rejection: rendered again"
     with gateway.store.unit_of_work() as uow:
         uow.update_message(
             message_id,
             actor=actor,
+            **again,
             status=status.PENDING,
             attempts=0,
             next_attempt_at=None,
@@ -60,7 +68,7 @@ def retry(
             traceback=None,
             locked_until=None,
             accept_duplicate=accept_duplicate or record.accept_duplicate,
-            reason="retry requested, duplicate accepted" if accept_duplicate else "retry requested",
+            reason=reason,
         )
     return RetryResult(message_id)
 

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from gateway.app import Gateway
+from gateway.config import Partner
 from gateway.errors import Issue, Location, MappingError
 from gateway.model.codec import document_from_json
 from gateway.pipeline import status
@@ -53,6 +54,8 @@ def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         message_ref,
         now,
         test=bool(stored.get("test")),
+        ack_requested=_expects_ack(partner, record),
+        receipt_only=bool(stored.get("receipt")),
     )
     data = render_edifact(
         document, plan, gateway.mappings, record.message_type or "", record.version or ""
@@ -112,11 +115,22 @@ def _send(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         record.filename,
         target,
     )
+    partner = partner_of(gateway, record)
+    waiting: dict[str, object] = {}
+    if _expects_ack(partner, record):
+        waiting = {"ack_status": "pending", "ack_due_at": gateway.clock() + partner.ack_within}
     with gateway.store.unit_of_work() as uow:
         return uow.update_message(
             record.id,
             actor="runner",
             stage=status.SENT,
             status=status.DONE,
-            reason=f"written to {target}",
+            reason=f"written to {target}"
+            + (f"; acknowledgement expected within {partner.ack_within}" if waiting else ""),
+            **waiting,
         )
+
+
+def _expects_ack(partner: Partner, record: MessageRecord) -> bool:
+    """We wait for the partner's CONTRL on what we send, except on our own CONTRLs."""
+    return partner.expect_ack and record.message_type != "CONTRL"

@@ -10,15 +10,13 @@ from datetime import timedelta
 
 from gateway.app import Gateway
 from gateway.errors import GatewayError, Issue, Location, ParseError, PermanentError, TransientError
+from gateway.config import Partner
 from gateway.formats.edifact import EdifactInterchange, read_interchange_header
 from gateway.pipeline import status
-from gateway.pipeline.inbound import (
-    DuplicateInterchange,
-    advance_inbound,
-    emit_acknowledgement,
-)
+from gateway.pipeline.acks import emit_acknowledgement, flag_overdue, wants_acknowledgement
+from gateway.pipeline.edifact_scan import scan, stored_events
+from gateway.pipeline.inbound import DuplicateInterchange, advance_inbound
 from gateway.pipeline.outbound import advance_outbound
-from gateway.pipeline.translate import parse_file
 from gateway.store import MessageRecord, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,8 +53,12 @@ def run_due(
     should_stop: Callable[[], bool] = lambda: False,
     on_message: Callable[[PassSummary], None] | None = None,
 ) -> PassSummary:
-    """Advance due messages, and the outbound ones they create, until none is due."""
+    """Advance due messages, and the outbound ones they create, until none is due.
+
+    First, sent interchanges whose acknowledgement is past due are flagged overdue.
+    """
     summary = PassSummary()
+    flag_overdue(gateway, gateway.clock())
     while not should_stop():
         batch = gateway.store.claim_due(gateway.clock(), CLAIM_BATCH, LEASE)
         if not batch:
@@ -147,18 +149,24 @@ def _negative_ack(
 ) -> None:
     """A rejected interchange is answered with a CONTRL that says why, when we can address one."""
     partner = gateway.settings.partners.get(record.partner or "")
-    if partner is None or not partner.acknowledge:
-        return
-    if record.stage not in ACK_PENDING_STAGES:
-        return  # the interchange was acknowledged at the map stage already
-    raw = gateway.store.raw(record.id) or b""
-    try:
-        ic: EdifactInterchange | None = parse_file(raw, record.filename)
-    except ParseError:
-        # Unreadable past UNB: still tell the sender, if UNB names one.
-        ic = read_interchange_header(raw, record.filename)
-    if ic is not None:
+    if partner is None or record.stage not in ACK_PENDING_STAGES:
+        return  # unknown sender, or the interchange was acknowledged at the map stage already
+    ic = _acknowledged_interchange(gateway, record, partner)
+    if ic is not None and wants_acknowledgement(partner, ic):
         emit_acknowledgement(gateway, uow, record, ic, exc.issues)
+
+
+def _acknowledged_interchange(
+    gateway: Gateway, record: MessageRecord, partner: Partner
+) -> EdifactInterchange | None:
+    """The interchange's outline, or only its UNB when the rest cannot be read."""
+    try:
+        scans = scan(stored_events(gateway, record, partner))
+    except ParseError:
+        scans = []
+    if scans:
+        return scans[0].outline()
+    return read_interchange_header(gateway.store.raw(record.id) or b"", record.filename)
 
 
 def _duplicate(gateway: Gateway, record: MessageRecord, exc: DuplicateInterchange) -> MessageRecord:

@@ -73,6 +73,10 @@ class OutboundPlan:
     message_ref: str
     prepared_at: datetime
     test: bool = False
+    # UNB 0031 = 1: we ask the partner for a CONTRL (never on a CONTRL itself).
+    ack_requested: bool = False
+    # A CONTRL that only reports receipt (UCI 0083 = 8).
+    receipt_only: bool = False
 
 
 def edifact_header(plan: OutboundPlan) -> InterchangeHeader:
@@ -98,6 +102,7 @@ def edifact_header(plan: OutboundPlan) -> InterchangeHeader:
         recipient_qualifier=ids.qualifier,
         prepared_at=plan.prepared_at,
         control_ref=plan.control_ref,
+        ack_requested=plan.ack_requested,
         test=plan.test,
     )
 
@@ -108,7 +113,7 @@ def render_edifact(
     """Map a canonical document to EDIFACT and wrap it in UNH/UNT and UNB/UNZ."""
     header = edifact_header(plan)
     if isinstance(document, FunctionalAck):
-        message = render_contrl(document, plan.message_ref)
+        message = render_contrl(document, plan.message_ref, receipt=plan.receipt_only)
     else:
         mapping = mappings.outbound(
             document_type(document), "EDIFACT", message_type, version, plan.partner.id

@@ -1,23 +1,58 @@
-"""The pure middle: parse, validate and map one file into canonical documents."""
+"""The pure middle: parse, validate and map one file into canonical documents.
+
+The functions here work on one interchange header and one message at a time, so that the
+pipeline can stream a file of any size through them; `translate` runs them over a whole
+file for the `gateway translate` command.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from gateway.config import Identity, Partner
 from gateway.errors import Issue, Location, MappingError, ParseError
 from gateway.formats.detect import detect_standard
-from gateway.formats.edifact import EdifactInterchange, EdifactMessage, parse_interchange
+from gateway.formats.edifact import (
+    EdifactInterchange,
+    EdifactMessage,
+    parse_interchanges,
+    read_interchange_header,
+)
+from gateway.formats.edifact_acks import PartnerAck, read_aperak, read_contrl
 from gateway.mapping import MappingSet
 from gateway.model import Document, Envelope
+from gateway.validate.edifact_schema import EdifactSchemas
+from gateway.validate.edifact_structure import validate_message
+
+# Messages about our own interchanges: read by the gateway itself, never mapped, accepted from
+# every known partner (ISO 9735-4 CONTRL; APERAK, the application acknowledgement).
+ACKNOWLEDGEMENT_TYPES = ("CONTRL", "APERAK")
+
+
+class UnbHeader(Protocol):
+    """What validation needs of an interchange header (UNB), streamed or parsed whole."""
+
+    @property
+    def sender_id(self) -> str: ...
+    @property
+    def sender_qualifier(self) -> str | None: ...
+    @property
+    def recipient_id(self) -> str: ...
+    @property
+    def recipient_qualifier(self) -> str | None: ...
+    @property
+    def control_ref(self) -> str: ...
+    @property
+    def test(self) -> bool: ...
 
 
 @dataclass(frozen=True)
 class MappedDocument:
-    """A canonical document with the envelope it arrived in."""
+    """A canonical document (or a partner's acknowledgement) with the envelope it arrived in."""
 
-    document: Document
+    document: Document | PartnerAck
     envelope: Envelope
 
 
@@ -26,7 +61,7 @@ class Translation:
     """Everything `translate` learnt about one file: documents and every issue found."""
 
     standard: str | None
-    interchange: EdifactInterchange | None
+    interchanges: tuple[EdifactInterchange, ...]
     documents: tuple[MappedDocument, ...]
     issues: tuple[Issue, ...]
 
@@ -36,8 +71,8 @@ class Translation:
         return not any(i.severity == "error" for i in self.issues)
 
 
-def parse_file(raw: bytes, filename: str | None) -> EdifactInterchange:
-    """Detect the standard by content and parse the interchange."""
+def require_edifact(raw: bytes, filename: str | None) -> None:
+    """ParseError unless the content is EDIFACT (the only standard accepted so far)."""
     standard = detect_standard(raw)
     if standard != "EDIFACT":
         raise ParseError(
@@ -50,26 +85,29 @@ def parse_file(raw: bytes, filename: str | None) -> EdifactInterchange:
                 )
             ],
         )
-    return parse_interchange(raw, filename)
 
 
-def validate_interchange(
-    interchange: EdifactInterchange,
-    partner: Partner | None,
-    identity: Identity | None,
-    filename: str | None,
+def parse_file(
+    raw: bytes, filename: str | None, charset: str | None = None
+) -> list[EdifactInterchange]:
+    """Detect the standard by content and parse every interchange of the file."""
+    require_edifact(raw[:4096], filename)
+    return parse_interchanges(raw, filename, charset=charset)
+
+
+def header_issues(
+    header: UnbHeader, partner: Partner | None, identity: Identity | None, filename: str | None
 ) -> list[Issue]:
-    """Envelope issues plus what the partner agreement says: who may send what to whom."""
-    issues = list(interchange.issues)
+    """What the partner agreement says of UNB: who may send to whom."""
+    issues: list[Issue] = []
     if partner is not None:
-        issues += _sender_issues(interchange, partner, filename)
-        issues += _accepted_type_issues(interchange, partner, filename)
-    if identity is not None and interchange.recipient_id != identity.edifact_id:
+        issues += _sender_issues(header, partner, filename)
+    if identity is not None and header.recipient_id != identity.edifact_id:
         # UNB S003.0010: an interchange addressed to someone else is not ours to process.
         issues.append(
             Issue(
                 "edifact.recipient",
-                f"UNB S003 recipient {interchange.recipient_id!r} is not our id "
+                f"UNB S003 recipient {header.recipient_id!r} is not our id "
                 f"{identity.edifact_id!r}",
                 _unb(filename, element=3),
                 severity="warning",
@@ -78,11 +116,38 @@ def validate_interchange(
     return issues
 
 
+def message_issues(
+    message: EdifactMessage,
+    partner: Partner | None,
+    schemas: EdifactSchemas,
+    *,
+    decimal: str,
+    filename: str | None,
+) -> list[Issue]:
+    """The agreement (may this partner send this type?) and the message structure."""
+    issues: list[Issue] = []
+    accepted = message.message_type in ACKNOWLEDGEMENT_TYPES or partner is None
+    if not accepted and partner is not None:
+        accepted = partner.accepts("EDIFACT", message.message_type, message.version)
+    if not accepted and partner is not None:
+        issues.append(
+            Issue(
+                "partner.message_type",
+                f"{message.message_type} {message.version} is not accepted from partner "
+                f"{partner.id!r} (accepted: "
+                f"{', '.join(' '.join(a) for a in partner.accept) or 'none'})",
+                Location(filename, message.segments[0].position, "UNH", 2),
+            )
+        )
+    issues += validate_message(message, schemas, decimal=decimal, file=filename)
+    return issues
+
+
 def _unb(filename: str | None, element: int | None = None) -> Location:
     return Location(file=filename, segment_position=1, segment_tag="UNB", element=element)
 
 
-def _sender_issues(ic: EdifactInterchange, partner: Partner, filename: str | None) -> list[Issue]:
+def _sender_issues(header: UnbHeader, partner: Partner, filename: str | None) -> list[Issue]:
     ids = partner.edifact
     if ids is None:
         return [
@@ -93,104 +158,121 @@ def _sender_issues(ic: EdifactInterchange, partner: Partner, filename: str | Non
                 _unb(filename, 2),
             )
         ]
-    if ic.sender_id != ids.id or (
-        ids.qualifier and ic.sender_qualifier not in (None, ids.qualifier)
+    if header.sender_id != ids.id or (
+        ids.qualifier and header.sender_qualifier not in (None, ids.qualifier)
     ):
         # UNB S002 must be the partner's identification as agreed (0004 id, 0007 qualifier).
         return [
             Issue(
                 "partner.sender",
-                f"UNB S002 sender {ic.sender_id}:{ic.sender_qualifier or ''} is not partner "
-                f"{partner.id!r} ({ids.id}:{ids.qualifier or ''}, {partner.source.name})",
+                f"UNB S002 sender {header.sender_id}:{header.sender_qualifier or ''} is not "
+                f"partner {partner.id!r} ({ids.id}:{ids.qualifier or ''}, {partner.source.name})",
                 _unb(filename, 2),
             )
         ]
     return []
 
 
-def _accepted_type_issues(
-    ic: EdifactInterchange, partner: Partner, filename: str | None
-) -> list[Issue]:
-    return [
-        Issue(
-            "partner.message_type",
-            f"{m.message_type} {m.version} is not accepted from partner {partner.id!r} "
-            f"(accepted: {', '.join(' '.join(a) for a in partner.accept) or 'none'})",
-            Location(
-                file=filename, segment_position=m.segments[0].position, segment_tag="UNH", element=2
-            ),
-        )
-        for m in ic.messages
-        if not partner.accepts("EDIFACT", m.message_type, m.version)
-    ]
-
-
-def map_interchange(
-    ic: EdifactInterchange,
+def map_message(
+    message: EdifactMessage,
+    header: UnbHeader,
     mappings: MappingSet,
     partner_id: str | None,
+    *,
+    decimal: str,
     filename: str | None,
-) -> tuple[list[MappedDocument], list[Issue]]:
-    """Map every message of the interchange; collect the issues of those that fail."""
-    documents: list[MappedDocument] = []
-    issues: list[Issue] = []
-    for message in ic.messages:
-        try:
-            mapping = mappings.inbound("EDIFACT", message.message_type, message.version, partner_id)
-            document = mapping.apply(message.segments, ic.delimiters.decimal, filename)
-        except MappingError as exc:
-            issues += exc.issues or [Issue("mapping.failed", exc.message, Location(file=filename))]
-            continue
-        documents.append(MappedDocument(document, _envelope(ic, message)))
-    return documents, issues
+) -> MappedDocument:
+    """One message as a canonical document (CONTRL and APERAK are read, not mapped)."""
+    envelope = _envelope(header, message)
+    if message.message_type == "CONTRL":
+        return MappedDocument(read_contrl(message), envelope)
+    if message.message_type == "APERAK":
+        return MappedDocument(read_aperak(message), envelope)
+    mapping = mappings.inbound("EDIFACT", message.message_type, message.version, partner_id)
+    return MappedDocument(mapping.apply(message.segments, decimal, filename), envelope)
 
 
-def _envelope(ic: EdifactInterchange, message: EdifactMessage) -> Envelope:
+def _envelope(header: UnbHeader, message: EdifactMessage) -> Envelope:
     return Envelope(
         standard="EDIFACT",
         message_type=message.message_type,
         version=message.version,
-        sender=ic.sender_id,
-        receiver=ic.recipient_id,
-        control_ref=ic.control_ref,
+        sender=header.sender_id,
+        receiver=header.recipient_id,
+        control_ref=header.control_ref,
         message_ref=message.reference,
         group_ref=message.group_ref,
-        sender_qualifier=ic.sender_qualifier,
-        receiver_qualifier=ic.recipient_qualifier,
-        test=ic.test,
+        sender_qualifier=header.sender_qualifier,
+        receiver_qualifier=header.recipient_qualifier,
+        test=header.test,
     )
 
 
-def identify_partner(ic: EdifactInterchange, partners: Sequence[Partner]) -> Partner | None:
+def identify_partner(header: UnbHeader, partners: Sequence[Partner]) -> Partner | None:
     """The partner whose UNB identification matches the sender."""
     for partner in partners:
         ids = partner.edifact
-        if ids and ids.id == ic.sender_id and ids.qualifier in (None, ic.sender_qualifier):
+        if ids and ids.id == header.sender_id and ids.qualifier in (None, header.sender_qualifier):
             return partner
     return None
 
 
+@dataclass(frozen=True)
+class TranslateContext:
+    """What `translate` reads against: mappings, structures, and who we and the partners are."""
+
+    mappings: MappingSet
+    schemas: EdifactSchemas
+    identity: Identity | None = None
+    known_partners: Sequence[Partner] = ()
+
+
 def translate(
-    raw: bytes,
-    filename: str | None,
-    mappings: MappingSet,
-    partner: Partner | None,
-    *,
-    identity: Identity | None = None,
-    known_partners: Sequence[Partner] = (),
+    raw: bytes, filename: str | None, context: TranslateContext, partner: Partner | None
 ) -> Translation:
     """Parse, validate and map one file without touching any store; never raises for bad input.
 
     Without a partner, the one whose UNB identification matches the sender is used.
     """
+    first = _first_partner(raw, filename, partner, context)
+    charset = first.edifact.charset if first and first.edifact else None
     try:
-        ic = parse_file(raw, filename)
+        interchanges = parse_file(raw, filename, charset)
     except ParseError as exc:
         found = exc.issues or (Issue("parse", exc.message, Location(file=filename)),)
-        return Translation(None, None, (), found)
-    partner = partner or identify_partner(ic, known_partners)
-    issues = validate_interchange(ic, partner, identity, filename)
-    documents, mapping_issues = map_interchange(
-        ic, mappings, partner.id if partner else None, filename
-    )
-    return Translation("EDIFACT", ic, tuple(documents), tuple(issues + mapping_issues))
+        return Translation(None, (), (), tuple(found))
+    documents: list[MappedDocument] = []
+    issues: list[Issue] = []
+    for ic in interchanges:
+        who = partner or identify_partner(ic, context.known_partners)
+        issues += [*ic.issues, *header_issues(ic, who, context.identity, filename)]
+        for message in ic.messages:
+            decimal = ic.delimiters.decimal
+            issues += message_issues(
+                message, who, context.schemas, decimal=decimal, filename=filename
+            )
+            try:
+                documents.append(
+                    map_message(
+                        message,
+                        ic,
+                        context.mappings,
+                        who.id if who else None,
+                        decimal=decimal,
+                        filename=filename,
+                    )
+                )
+            except MappingError as exc:
+                issues += exc.issues or [Issue("mapping.failed", exc.message, Location(filename))]
+    unique = tuple(dict.fromkeys(issues))
+    return Translation("EDIFACT", tuple(interchanges), tuple(documents), unique)
+
+
+def _first_partner(
+    raw: bytes, filename: str | None, partner: Partner | None, context: TranslateContext
+) -> Partner | None:
+    # The charset override belongs to the partner, known from UNB before the file is decoded.
+    if partner is not None:
+        return partner
+    header = read_interchange_header(raw, filename)
+    return identify_partner(header, context.known_partners) if header else None

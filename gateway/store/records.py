@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from gateway.errors import Issue
-from gateway.store.tables import EventRow, MessageRow, OrderLineRow, OrderRow
+from gateway.store.tables import DocumentRow, EventRow, MessageRow, OrderLineRow, OrderRow
 
 # A message marked with this status repeats an earlier one; look-ups for the original skip it.
 DUPLICATE_STATUS = "duplicate"
@@ -53,6 +53,33 @@ class MessageRecord:
     created_at: datetime
     updated_at: datetime
     accept_duplicate: bool
+    test: bool = False
+    document_ref: str | None = None
+    ack_status: str | None = None
+    ack_due_at: datetime | None = None
+    progress: int = 0
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A canonical document as the map stage stored it: JSON body, envelope and test flag."""
+
+    message_id: int
+    seq: int
+    type: str
+    body: dict[str, Any]
+    envelope: dict[str, Any]
+    test: bool
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A canonical document to store for an inbound message (JSON body and envelope)."""
+
+    type: str
+    body: dict[str, Any]
+    envelope: dict[str, Any]
+    test: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +103,8 @@ class NewMessage:
     document_type: str | None = None
     document: dict[str, Any] | list[Any] | None = None
     next_attempt_at: datetime | None = None
+    test: bool = False
+    document_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +194,12 @@ def message_record(row: MessageRow) -> MessageRecord:
     """The frozen record of a message row."""
     record: MessageRecord = _copy(MessageRecord, row)
     return dataclasses.replace(record, error_issues=list(row.error_issues or []))
+
+
+def document_record(row: DocumentRow) -> StoredDocument:
+    """The frozen record of a mapped document row."""
+    document: StoredDocument = _copy(StoredDocument, row)
+    return document
 
 
 def event_record(row: EventRow) -> MessageEvent:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -20,12 +20,21 @@ from gateway.store.records import (
     MessageRecord,
     OrderLineRecord,
     OrderRecord,
+    StoredDocument,
+    document_record,
     event_record,
     message_record,
     order_line_record,
     order_record,
 )
-from gateway.store.tables import EventRow, MessageRow, OrderLineRow, OrderRow, PayloadRow
+from gateway.store.tables import (
+    DocumentRow,
+    EventRow,
+    MessageRow,
+    OrderLineRow,
+    OrderRow,
+    PayloadRow,
+)
 from gateway.store.unit_of_work import UnitOfWork
 
 
@@ -96,6 +105,68 @@ class Store:
         with self._read() as session:
             row = session.get(PayloadRow, message_id)
             return None if row is None else bytes(row.data)
+
+    def raw_chunks(self, message_id: int, size: int = 1 << 20) -> Iterator[bytes]:
+        """The stored bytes in pieces of `size`, so that a large file is never whole in memory."""
+        length_query = select(func.length(PayloadRow.data)).where(
+            PayloadRow.message_id == message_id
+        )
+        with self._read() as session:
+            length = session.scalar(length_query) or 0
+        for start in range(0, length, size):
+            # SQL substr counts from 1 and works on BLOB (SQLite) and bytea (PostgreSQL).
+            piece = select(func.substr(PayloadRow.data, start + 1, size)).where(
+                PayloadRow.message_id == message_id
+            )
+            with self._read() as session:
+                yield bytes(session.scalar(piece) or b"")
+
+    def documents(
+        self, message_id: int, after_seq: int = 0, limit: int = 500
+    ) -> list[StoredDocument]:
+        """The mapped documents of an inbound message with seq > after_seq, in order."""
+        query = (
+            select(DocumentRow)
+            .where(DocumentRow.message_id == message_id, DocumentRow.seq > after_seq)
+            .order_by(DocumentRow.seq)
+            .limit(limit)
+        )
+        with self._read() as session:
+            return [document_record(row) for row in session.scalars(query)]
+
+    def document_count(self, message_id: int) -> int:
+        """How many documents the map stage stored for a message."""
+        query = select(func.count()).where(DocumentRow.message_id == message_id)
+        with self._read() as session:
+            return int(session.scalar(query) or 0)
+
+    def outbound_by_reference(self, partner: str, reference: str) -> list[MessageRecord]:
+        """Our outbound messages to a partner whose interchange, message or document ref is this."""
+        return self._messages(
+            select(MessageRow)
+            .where(
+                MessageRow.partner == partner,
+                MessageRow.direction == "out",
+                or_(
+                    MessageRow.interchange_ref == reference,
+                    MessageRow.message_ref == reference,
+                    MessageRow.document_ref == reference,
+                ),
+            )
+            .order_by(MessageRow.id)
+        )
+
+    def acks_overdue(self, now: datetime, limit: int = 100) -> list[MessageRecord]:
+        """Sent messages whose expected acknowledgement is past its due time."""
+        return self._messages(
+            select(MessageRow)
+            .where(
+                MessageRow.ack_status.in_(("pending", "received")),
+                MessageRow.ack_due_at < now,
+            )
+            .order_by(MessageRow.ack_due_at)
+            .limit(limit)
+        )
 
     def history(self, message_id: int) -> list[MessageEvent]:
         """Every stage/status change of a message, oldest first."""

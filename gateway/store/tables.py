@@ -119,13 +119,42 @@ class MessageRow(Base):
     accept_duplicate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A test interchange (EDIFACT UNB 0035 = 1, X12 ISA15 = T) and everything answering it.
+    test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The business number of an outbound document (order response, despatch advice, invoice
+    # number), which a partner's APERAK refers to.
+    document_ref: Mapped[str | None] = mapped_column(String(100))
+    # Outbound: the partner's acknowledgement (pending, received, accepted, rejected, overdue)
+    # and when it is due; inbound: unused.
+    ack_status: Mapped[str | None] = mapped_column(String(20))
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Inbound: how many mapped documents the process stage has finished (resumes after a crash).
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index(None, "sha256"),
         Index(None, "partner", "interchange_ref"),
         Index(None, "status", "next_attempt_at"),
         Index(None, "parent_id"),
+        Index(None, "partner", "document_ref"),
+        Index(None, "ack_status", "ack_due_at"),
     )
+
+
+class DocumentRow(Base):
+    """One canonical document mapped from an inbound message, in interchange order."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60))
+    body: Mapped[Any] = mapped_column(JSON)
+    envelope: Mapped[Any] = mapped_column(JSON)
+    test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index(None, "message_id", "seq", unique=True),)
 
 
 class PayloadRow(Base):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from gateway.errors import Issue, Location
@@ -17,11 +17,13 @@ from gateway.model.documents import OrderLine, Party, PurchaseOrder
 from gateway.store.records import (
     RUNNING_STATUS,
     MessageRecord,
+    NewDocument,
     NewMessage,
     issues_to_json,
     message_record,
 )
 from gateway.store.tables import (
+    DocumentRow,
     EventRow,
     MessageRow,
     OrderLineRow,
@@ -31,6 +33,8 @@ from gateway.store.tables import (
 )
 
 Clock = Callable[[], datetime]
+# Rows per INSERT when a large interchange's documents are stored.
+DOCUMENT_BATCH = 500
 
 # Columns a caller may change; id and the timestamps belong to the store.
 UPDATABLE = frozenset(f.name for f in dataclasses.fields(MessageRecord)) - {
@@ -80,7 +84,7 @@ class UnitOfWork:
     def update_message(
         self, message_id: int, *, actor: str, reason: str = "", **changes: object
     ) -> MessageRecord:
-        """Set columns; history is appended only when stage or status changes.
+        """Set columns; history is appended when stage, status or ack_status changes.
 
         A status change to anything but "running" also releases the claim lease
         (locked_until = None) unless `locked_until` is given explicitly.
@@ -89,7 +93,7 @@ class UnitOfWork:
         if unknown:
             raise TypeError(f"update_message() got unknown message column(s): {', '.join(unknown)}")
         row = self._message_row(message_id)
-        before = (row.stage, row.status)
+        before, ack_before = (row.stage, row.status), row.ack_status
         for name, value in changes.items():
             setattr(row, name, _column_value(name, value))
         after = (row.stage, row.status)
@@ -97,7 +101,8 @@ class UnitOfWork:
             row.locked_until = None
         now = self._now()
         row.updated_at = now
-        if before != after:
+        # A partner's acknowledgement is history too, even when stage and status stay.
+        if before != after or row.ack_status != ack_before:
             self._event(message_id, actor=actor, reason=reason, before=before, after=after, at=now)
         self._session.flush()
         return message_record(row)
@@ -116,6 +121,19 @@ class UnitOfWork:
         row.size = len(data)
         row.updated_at = self._now()
         self._session.flush()
+
+    def replace_documents(self, message_id: int, documents: Iterable[NewDocument]) -> int:
+        """Store the mapped documents of a message (earlier ones removed), in batches; the count."""
+        self._session.execute(delete(DocumentRow).where(DocumentRow.message_id == message_id))
+        count, batch = 0, []
+        for count, document in enumerate(documents, start=1):
+            batch.append({"message_id": message_id, "seq": count, **dataclasses.asdict(document)})
+            if len(batch) == DOCUMENT_BATCH:
+                self._session.execute(insert(DocumentRow), batch)
+                batch = []
+        if batch:
+            self._session.execute(insert(DocumentRow), batch)
+        return count
 
     def add_order(
         self, message_id: int, partner: str, order: PurchaseOrder, status: str = "received"

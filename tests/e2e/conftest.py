@@ -64,9 +64,10 @@ class Workspace:
         """Put a file in the partner's inbox, as complete (old mtime) or just written."""
         path = self.root / "inbox" / partner / name
         path.write_bytes(data)
-        if settled:
-            old = time.time() - 60
-            os.utime(path, (old, old))
+        # Complete: an old mtime. Just written: an mtime a little ahead, so that the check
+        # does not depend on how long the command takes to start.
+        stamp = time.time() - 60 if settled else time.time() + 30
+        os.utime(path, (stamp, stamp))
         return path
 
     def outbox(self, partner: str) -> list[Path]:

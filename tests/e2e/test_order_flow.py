@@ -37,7 +37,7 @@ def test_ordrsp_confirms_every_line_as_ordered(workspace: Workspace, good_order:
     (ordrsp,) = workspace.sent("acme", "ORDRSP")
     message = ordrsp.messages[0]
     # then header, order reference, parties and both lines are answered
-    assert (message.version, message.association) == ("D96A", "EAN008")
+    assert (message.version, message.association) == ("D96A", "EAN005")
     assert ordrsp.syntax_identifier == "UNOC"
     (bgm,) = values(ordrsp, "BGM")
     assert bgm[0] == ("231",)

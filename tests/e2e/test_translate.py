@@ -138,11 +138,17 @@ def test_corpus_bad_order_reports_the_unt_count_it_left_wrong(
     code, out = _translate(
         workspace, corpus_dir / "edifact" / "INVALID__smooks__BAD_ORDERS_D03B.edi"
     )
-    # then the UNT count is named with its place (segment 58 counting UNB as 1)
+    # then both errors are named with their place (UNB counts as segment 1): the UNT count
+    # and the 36th DTM where ORDERS D03B allows 35 after BGM
     assert code == 1
-    (error,) = out["errors"]  # type: ignore[misc]
-    assert error["code"] == "edifact.unt_count" and "segment 58 (UNT)" in error["location"]
-    assert "22" in error["message"] and "57" in error["message"]
+    count, repeats = out["errors"]  # type: ignore[misc]
+    assert count["code"] == "edifact.unt_count" and "segment 58 (UNT)" in count["location"]
+    assert "22" in count["message"] and "57" in count["message"]
+    assert repeats["code"] == "edifact.segment_too_many"
+    assert repeats["location"].endswith("segment 39 (DTM)")
+    assert repeats["message"] == (
+        "DTM occurs 36 times here (segment 4 to 39); at most 35 times allowed after BGM"
+    )
 
 
 @pytest.mark.parametrize(

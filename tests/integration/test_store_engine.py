@@ -17,7 +17,15 @@ from gateway.store import Store, create_engine_for, migrate
 from gateway.store.engine import alembic_config
 from gateway.store.tables import Base
 
-TABLES = {"messages", "payloads", "message_events", "control_numbers", "orders", "order_lines"}
+TABLES = {
+    "messages",
+    "payloads",
+    "message_events",
+    "control_numbers",
+    "orders",
+    "order_lines",
+    "documents",
+}
 
 
 def test_migrating_twice_is_idempotent_and_matches_the_metadata(store_url: str) -> None:
@@ -31,7 +39,7 @@ def test_migrating_twice_is_idempotent_and_matches_the_metadata(store_url: str) 
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert context.get_current_revision() == head == "0002_accept_duplicate"
+            assert context.get_current_revision() == head == "0003_documents_and_acks"
             assert compare_metadata(context, Base.metadata) == []
         assert set(inspect(engine).get_table_names()) >= TABLES
         indexes = {i["name"] for i in inspect(engine).get_indexes("messages")}
@@ -40,6 +48,8 @@ def test_migrating_twice_is_idempotent_and_matches_the_metadata(store_url: str) 
             "ix_messages_partner_interchange_ref",
             "ix_messages_status_next_attempt_at",
             "ix_messages_parent_id",
+            "ix_messages_partner_document_ref",
+            "ix_messages_ack_status_ack_due_at",
         } <= indexes
     finally:
         engine.dispose()

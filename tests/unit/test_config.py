@@ -131,7 +131,7 @@ def test_problems_from_every_file_are_reported_together(tmp_path: Path) -> None:
         "got integer 5"
     )
     assert problems[2] == (
-        "config/partners/globex.toml: inbound.acknowledge: expected true or false, got string 'yes'"
+        "config/partners/globex.toml: inbound.acknowledge: 'yes' is not one of always, requested, never"
     )
 
 
@@ -387,7 +387,7 @@ def test_partner_profile_answers_lookups(tmp_path: Path) -> None:
     assert acme.outbound_for("order_response").message_type == "ORDRSP"  # type: ignore[union-attr]
     assert acme.outbound_for("invoice") is None
     assert (acme.settle_time, globex.settle_time) == (timedelta(seconds=4), timedelta(seconds=9))
-    assert (acme.duplicates, acme.acknowledge, acme.transport.kind) == ("reject", True, "local")
+    assert (acme.duplicates, acme.acknowledge, acme.transport.kind) == ("reject", "always", "local")
     assert globex.x12.gs_id == "GLOBEX"  # type: ignore[union-attr]
     assert acme.source == tmp_path.resolve() / "config/partners/acme.toml"
 
@@ -440,3 +440,46 @@ def test_a_section_given_as_a_value_is_a_type_error(tmp_path: Path) -> None:
     assert problems_of(tmp_path) == (
         "config/gateway.toml: retry: expected a table [retry], got integer",
     )
+
+
+def test_acknowledgement_policy_charset_and_expected_acks_are_read(tmp_path: Path) -> None:
+    # given a profile with every acknowledgement setting and a charset override
+    text = ACME.replace('qualifier = "14"\n', 'qualifier = "14"\ncharset = "Windows-1252"\n')
+    text = text.replace(
+        "[inbound]\n", '[inbound]\nacknowledge = "requested"\nacknowledge_level = "receipt"\n'
+    )
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        text + '[acknowledgements]\nexpect = true\nwithin = "4h"\n',
+    )
+    # when loaded
+    acme = load_settings(tmp_path, {}).partners["acme"]
+    # then each is taken, the codec under its normal name
+    assert (acme.acknowledge, acme.acknowledge_level) == ("requested", "receipt")
+    assert acme.edifact is not None and acme.edifact.charset == "cp1252"
+    assert (acme.expect_ack, acme.ack_within) == (True, timedelta(hours=4))
+    assert acme.acknowledges(requested=True) and not acme.acknowledges(requested=False)
+
+
+def test_unknown_charset_and_true_false_acknowledge(tmp_path: Path) -> None:
+    # given an unknown codec, and the boolean acknowledge of the first releases
+    text = ACME.replace('qualifier = "14"\n', 'qualifier = "14"\ncharset = "utf-9"\n')
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        text.replace("[inbound]\n", "[inbound]\nacknowledge = false\n"),
+    )
+    # then the charset is a problem naming the key
+    assert problems_of(tmp_path) == (
+        "config/partners/acme.toml: edifact.charset: 'utf-9' is not a character set Python "
+        "knows (utf-8, cp1252)",
+    )
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        text.replace('charset = "utf-9"\n', "").replace(
+            "[inbound]\n", "[inbound]\nacknowledge = false\n"
+        ),
+    )
+    assert load_settings(tmp_path, {}).partners["acme"].acknowledge == "never"

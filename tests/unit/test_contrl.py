@@ -62,12 +62,13 @@ def test_bad_message_is_rejected_with_its_errors_relative_to_unh() -> None:
         AckError("29", "UNT 0074 says 9 segments but the message has 4 (UNH..UNT)", 4, "UNT", 1),
         AckError("12", "QTY 6060 'x' is not a number", 3, "QTY", 1, 2),
     )
-    # and CONTRL rejects the interchange: UCM names UNT, UCS/UCD point at QTY element 1:2
+    # and CONTRL rejects the interchange: UCM names UNT, UCS/UCD point at QTY C186.6060
+    # (S011 0098 counts the tag as 1, so the first element is 2; component 2)
     assert render_contrl(ack, "C1")[1:] == [
         segment("UCI", "REF1", ["SENDER", "14"], ["RECEIVER", "ZZ"], "4"),
-        segment("UCM", "M1", ["ORDERS", "D", "96A", "UN", "EAN008"], "4", "29", "UNT", "1"),
+        segment("UCM", "M1", ["ORDERS", "D", "96A", "UN", "EAN008"], "4", "29", "UNT", "2"),
         segment("UCS", "3", ""),
-        segment("UCD", "12", ["1", "2"]),
+        segment("UCD", "12", ["2", "2"]),
         segment("UNT", "6", "C1"),
     ]
 
@@ -83,7 +84,7 @@ def test_one_bad_message_of_two_rejects_only_that_message_in_contrl() -> None:
     # UCI 7: the interchange is acknowledged, lower levels unless explicitly rejected
     assert contrl[1].value(4) == "7"
     assert contrl[3] == segment(
-        "UCM", "M2", ["ORDERS", "D", "96A", "UN", "EAN008"], "4", "28", "UNT", "2"
+        "UCM", "M2", ["ORDERS", "D", "96A", "UN", "EAN008"], "4", "28", "UNT", "3"
     )
 
 
@@ -96,7 +97,7 @@ def test_interchange_error_goes_to_uci_and_rejects_every_message() -> None:
     assert [m.status for m in ack.messages] == [AckStatus.REJECTED]
     contrl = render_contrl(ack, "C1")
     assert contrl[1] == segment(
-        "UCI", "REF1", ["SENDER", "14"], ["RECEIVER", "ZZ"], "4", "28", "UNZ", "2"
+        "UCI", "REF1", ["SENDER", "14"], ["RECEIVER", "ZZ"], "4", "28", "UNZ", "3"
     )
     assert contrl[2] == segment("UCM", "M1", ["ORDERS", "D", "96A", "UN", "EAN008"], "4")
 
@@ -130,7 +131,7 @@ def test_functional_group_is_answered_with_ucf(corpus_dir: Path) -> None:
     assert ack.group_ref == "1"
     assert render_contrl(ack, "C2")[2:4] == [
         segment("UCF", "1", "", "", "4"),
-        segment("UCM", "1", ["ORDERS", "D", "96B", "UN", "EAN008B"], "4", "29", "UNT", "1"),
+        segment("UCM", "1", ["ORDERS", "D", "96B", "UN", "EAN008B"], "4", "29", "UNT", "2"),
     ]
 
 

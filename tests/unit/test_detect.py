@@ -71,3 +71,10 @@ def test_every_corpus_file_is_detected_as_its_folder(corpus_dir: Path) -> None:
             assert detect_standard(path.read_bytes()) == standard, path.name
             checked += 1
     assert checked >= 13
+
+
+def test_vendor_routing_line_before_unb_is_edifact() -> None:
+    # given a VAN routing line in front of the interchange
+    data = b"$$ADD ID=ACME BID='ORDERS'\r\nUNA:+.? '\r\nUNB+UNOC:3+A+B+240101:0000+1'"
+    # then it is recognised as EDIFACT (the reader skips the line with a warning)
+    assert detect_standard(data) == "EDIFACT"

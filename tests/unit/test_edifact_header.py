@@ -29,3 +29,24 @@ def test_no_header_when_unb_is_missing_or_unterminated() -> None:
     # given inputs without a complete UNB, then there is nothing to answer
     for data in (b"", b"hello", b"UNB+UNOC:3+S+R", b"UNA:+.? 'UNB+UNOC"):
         assert read_interchange_header(data) is None
+
+
+def test_header_is_read_whatever_the_syntax_identifier_says() -> None:
+    # given an unknown syntax identifier, which makes the whole file unreadable
+    data = b"UNB+UNOZ:3+SENDER+US+261120:0930+9'UNH+1+ORDERS:D:96A:UN'"
+    # then the header is still read (as Latin-1), so the sender can be answered
+    header = read_interchange_header(data)
+    assert header is not None
+    assert (header.syntax_identifier, header.sender_id, header.control_ref) == (
+        "UNOZ",
+        "SENDER",
+        "9",
+    )
+
+
+def test_header_after_a_transport_line_and_hard_wrapped() -> None:
+    # given a mailbox header line, then UNA and a UNB wrapped inside S002
+    data = b"$$ADD ID=XYZ BID='ORDERS'\nUNA:+.? '\nUNB+UNOC:3+SEN\nDER:14+US:14+261120:0930+7'"
+    header = read_interchange_header(data, "wrapped.edi")
+    assert header is not None
+    assert (header.sender_id, header.una_present, header.offset) == ("SENDER", True, 26)

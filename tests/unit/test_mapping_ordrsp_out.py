@@ -1,4 +1,4 @@
-"""ORDRSP out: a canonical order response renders to the expected EANCOM D96A body."""
+"""ORDRSP out: a canonical order response renders to the expected EANCOM D96A/D01B message."""
 
 from __future__ import annotations
 
@@ -17,6 +17,15 @@ from gateway.model import (
     Party,
     ResponseLine,
     ResponseStatus,
+)
+from tests.unit.edifact_out import (
+    AWKWARD_NAME,
+    as_pydifact,
+    expected,
+    pydifact_segments,
+    render,
+    reread,
+    structure_errors,
 )
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "mappings"
@@ -94,9 +103,9 @@ def test_order_response_renders_the_expected_ordrsp_d96a_body(mappings: MappingS
 def test_outbound_mapping_names_the_unh_message_identifier(mappings: MappingSet) -> None:
     # given / when
     mapping = mappings.outbound("order_response", "EDIFACT", "ORDRSP", "D:96A")
-    # then UNH S009 can be written from it
+    # then UNH S009 can be written from it: EANCOM 97 publishes ORDRSP as subset version 005
     assert (mapping.message_type, mapping.version) == ("ORDRSP", "D96A")
-    assert (mapping.agency, mapping.association) == ("UN", "EAN008")
+    assert (mapping.agency, mapping.association) == ("UN", "EAN005")
 
 
 def test_response_without_optional_parts_leaves_their_segments_out(mappings: MappingSet) -> None:
@@ -167,3 +176,119 @@ def _copy_tree(source: Path, target: Path) -> None:
         destination = target / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(path.read_bytes())
+
+
+def backorder_response() -> OrderResponse:
+    """Accepted, backordered, changed and rejected lines; parties with VAT numbers."""
+    return OrderResponse(
+        response_number="RSP-2024-17",
+        order_number="PO-4711",
+        issue_date=date(2024, 3, 1),
+        status=ResponseStatus.ACCEPTED_WITH_CHANGES,
+        order_date=date(2024, 2, 28),
+        currency="EUR",
+        buyer=Party(id="5790000000001", id_scheme="GLN", tax_id="DK12345678"),
+        seller=Party(id="5412345000013", id_scheme="GLN", name=AWKWARD_NAME, tax_id="BE0123456789"),
+        ship_to=Party(id="5790000000018", id_scheme="GLN"),
+        lines=(
+            ResponseLine(
+                line_number="1",
+                status=LineStatus.ACCEPTED,
+                ordered_quantity=Decimal("24"),
+                confirmed_quantity=Decimal("24"),
+                gtin="4006381333931",
+                unit_price=Decimal("2.35"),
+                confirmed_delivery_date=date(2024, 3, 6),
+            ),
+            ResponseLine(
+                line_number="2",
+                status=LineStatus.BACKORDERED,
+                ordered_quantity=Decimal("10"),
+                confirmed_quantity=Decimal("6"),
+                backordered_quantity=Decimal("4"),
+                backorder_date=date(2024, 3, 20),
+                gtin="4006381333948",
+                buyer_part="B-2",
+                uom="PCE",
+                confirmed_delivery_date=date(2024, 3, 6),
+            ),
+            ResponseLine(
+                line_number="3",
+                status=LineStatus.CHANGED,
+                ordered_quantity=Decimal("12.5"),
+                confirmed_quantity=Decimal("12"),
+                gtin="4006381333955",
+                uom="KGM",
+                reason="PC",
+            ),
+            ResponseLine(
+                line_number="4",
+                status=LineStatus.REJECTED,
+                ordered_quantity=Decimal("5"),
+                confirmed_quantity=Decimal("0"),
+                seller_part="S-99",
+                description="Discontinued widget",
+                reason="AV",
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("version", ["D96A", "D01B"])
+def test_backordered_and_rejected_lines_render_the_expected_interchange(
+    mappings: MappingSet, version: str
+) -> None:
+    # given a response with a backordered, a changed and a rejected line
+    response = backorder_response()
+    # when it is rendered as a whole interchange
+    data = render(response, mappings, "ORDRSP", version)
+    # then it is byte for byte the reviewed file (QTY 83 with its DTM, FTX ACD reasons)
+    assert data == expected(f"ordrsp_{version.lower()}_backorder.edi")
+
+
+@pytest.mark.parametrize(("version", "association"), [("D96A", "EAN005"), ("D01B", "EAN009")])
+def test_rendered_ordrsp_is_read_back_by_our_reader_and_pydifact(
+    mappings: MappingSet, version: str, association: str
+) -> None:
+    # given the rendered interchange
+    data = render(backorder_response(), mappings, "ORDRSP", version)
+    # when both readers parse it
+    (message,) = reread(data).messages
+    theirs = pydifact_segments(data)
+    # then both see the same segments, the EANCOM association and the escaped name intact
+    assert (message.version, message.association) == (version, association)
+    assert theirs == as_pydifact(message)
+    nads = {e[0]: e for tag, e in theirs if tag == "NAD"}
+    assert nads["SU"][3] == AWKWARD_NAME
+    assert ("QTY", [["83", "4", "PCE"]]) in theirs
+    assert ("FTX", ["ACD", "", "AV"]) in theirs
+
+
+def test_service_characters_in_a_name_are_released_in_the_bytes(mappings: MappingSet) -> None:
+    # given a seller whose name holds + : ' and ?
+    data = render(backorder_response(), mappings, "ORDRSP", "D96A")
+    # when / then the NAD carries each of them behind the release character
+    assert b"NAD+SU+5412345000013::9++O?'Brien ?+ Sons?: 50%??'" in data
+
+
+@pytest.mark.parametrize("version", ["D96A", "D01B"])
+def test_rendered_ordrsp_follows_the_directory_structure(
+    mappings: MappingSet, version: str
+) -> None:
+    # given the rendered interchange
+    (message,) = reread(render(backorder_response(), mappings, "ORDRSP", version)).messages
+    # when it is validated against the message structure / then nothing is wrong
+    assert [str(i) for i in structure_errors(message)] == []
+
+
+def test_backorder_date_qualifier_follows_the_directory(mappings: MappingSet) -> None:
+    # given the backordered line alone
+    response = backorder_response()
+    line = response.lines[1]
+    # when it is rendered in both directories
+    d96a = mappings.outbound("order_response", "EDIFACT", "ORDRSP", "D96A").apply(response)
+    d01b = mappings.outbound("order_response", "EDIFACT", "ORDRSP", "D01B").apply(response)
+    # then D96A says 44 (availability; it has no 506) and D01B 506 (back order delivery)
+    assert line.backorder_date == date(2024, 3, 20)
+    assert Segment("DTM", (("44", "20240320", "102"),)) in d96a
+    assert Segment("DTM", (("506", "20240320", "102"),)) in d01b

@@ -68,7 +68,7 @@ def test_template_gateway_toml_sets_every_key(tmp_path: Path) -> None:
     init_workspace(tmp_path)
     data = tomllib.loads((tmp_path / "config/gateway.toml").read_text(encoding="utf-8"))
     assert sorted(data) == ["gateway", "identity", "retry"]
-    assert len(data["gateway"]) == 8
+    assert len(data["gateway"]) == 9
     assert len(data["retry"]) == 4
     assert len(data["identity"]) == 4
 

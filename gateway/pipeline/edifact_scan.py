@@ -1,0 +1,107 @@
+"""Streaming passes over a stored EDIFACT file: memory stays flat however large the file.
+
+Each inbound stage reads the stored bytes again in pieces and sees one message at a time;
+what it keeps of a message is its outline (UNH and UNT: reference, type, positions), which
+is all a CONTRL needs to answer it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from gateway.app import Gateway
+from gateway.config import Partner
+from gateway.errors import Issue
+from gateway.formats.edifact import EdifactInterchange, EdifactMessage
+from gateway.formats.edifact_reader import (
+    EdifactHeader,
+    InterchangeClosed,
+    InterchangeOpened,
+    MessageRead,
+    ReadEvent,
+    read_edifact,
+)
+from gateway.pipeline.translate import require_edifact
+from gateway.store import MessageRecord
+
+OnMessage = Callable[[EdifactHeader, EdifactMessage], None]
+
+
+@dataclass
+class InterchangeScan:
+    """One interchange as a pass saw it: header, message outlines and envelope issues."""
+
+    header: EdifactHeader
+    outlines: list[EdifactMessage] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()
+
+    def outline(self) -> EdifactInterchange:
+        """The interchange with its messages reduced to UNH and UNT (enough for a CONTRL)."""
+        h = self.header
+        return EdifactInterchange(
+            syntax_identifier=h.syntax_identifier,
+            syntax_version=h.syntax_version,
+            sender_id=h.sender_id,
+            sender_qualifier=h.sender_qualifier,
+            recipient_id=h.recipient_id,
+            recipient_qualifier=h.recipient_qualifier,
+            prepared_at=h.prepared_at,
+            control_ref=h.control_ref,
+            application_ref=h.application_ref,
+            ack_requested=h.ack_requested,
+            test=h.test,
+            delimiters=h.delimiters,
+            una_present=h.una_present,
+            messages=tuple(self.outlines),
+            segments=(),
+            issues=self.issues,
+        )
+
+
+def stored_events(gateway: Gateway, record: MessageRecord, partner: Partner) -> Iterator[ReadEvent]:
+    """Read the stored bytes of an inbound message in pieces, in the partner's charset."""
+    charset = partner.edifact.charset if partner.edifact else None
+    chunks = gateway.store.raw_chunks(record.id)
+    first = next(chunks, b"")
+    require_edifact(first[:4096], record.filename)
+    return read_edifact(itertools.chain([first], chunks), record.filename, charset=charset)
+
+
+def messages_of(
+    events: Iterable[ReadEvent], scans: list[InterchangeScan]
+) -> Iterator[tuple[EdifactHeader, EdifactMessage]]:
+    """Each message with its interchange header; `scans` fills in as the walk goes."""
+    for event in events:
+        if isinstance(event, InterchangeOpened):
+            scans.append(InterchangeScan(event.header))
+        elif isinstance(event, MessageRead):
+            current = scans[-1]
+            current.outlines.append(_outline(event.message))
+            yield current.header, event.message
+        elif isinstance(event, InterchangeClosed):
+            scans[-1].issues = event.issues
+
+
+def scan(events: Iterable[ReadEvent], on_message: OnMessage | None = None) -> list[InterchangeScan]:
+    """Walk the events once, calling `on_message` for each message; outlines are kept."""
+    scans: list[InterchangeScan] = []
+    for header, message in messages_of(events, scans):
+        if on_message is not None:
+            on_message(header, message)
+    return scans
+
+
+def _outline(message: EdifactMessage) -> EdifactMessage:
+    segments = message.segments
+    first, last = segments[0], segments[-1]
+    return EdifactMessage(
+        message.reference,
+        message.message_type,
+        message.version,
+        message.agency,
+        message.association,
+        (first, last) if last is not first else (first,),
+        message.group_ref,
+    )
