@@ -18,10 +18,14 @@ import time
 from pathlib import Path
 
 SENDER, RECIPIENT = "5790000000001:14", "5412345000013:14"
+LINES = 10
 
 
 def write_interchange(path: Path, orders: int) -> int:
-    """Write one ORDERS D96A interchange with `orders` messages of 3 lines each; its size."""
+    """Write one ORDERS D96A interchange with `orders` messages of 10 lines each; its size.
+
+    About 1.3 KB per order, so 100,000 orders make the 130 MB file the issue talks of.
+    """
     with path.open("w", encoding="latin-1", newline="\n") as out:
         out.write(f"UNA:+.? '\nUNB+UNOC:3+{SENDER}+{RECIPIENT}+261121:0800+BIG{orders}'\n")
         for n in range(1, orders + 1):
@@ -35,13 +39,15 @@ def write_interchange(path: Path, orders: int) -> int:
                 "NAD+DP+5790000000018::9++Acme DC North+Industrivej 12+Aarhus++8000+DK",
                 "CUX+2:EUR:9",
             ]
-            for line in range(1, 4):
+            for line in range(1, LINES + 1):
                 body += [
                     f"LIN+{line}++{4006381333900 + line:013d}:EN",
+                    f"PIA+1+ART-{line:04d}:IN",
+                    f"IMD+F++:::Article {line}, carton of 12",
                     f"QTY+21:{(n + line) % 90 + 1}:PCE",
                     f"PRI+AAA:{line}.25",
                 ]
-            body += ["UNS+S", "CNT+2:3"]
+            body += ["UNS+S", f"CNT+2:{LINES}"]
             body.append(f"UNT+{len(body) + 1}+{n}")
             out.write("'\n".join(body) + "'\n")
         out.write(f"UNZ+{orders}+BIG{orders}'\n")
@@ -50,33 +56,38 @@ def write_interchange(path: Path, orders: int) -> int:
 
 def child(orders: int) -> None:
     """Run in a child process: set up, generate, process, print one JSON line of figures."""
-    import os  # noqa: PLC0415 - child-only imports keep the parent light
+    import os
 
-    from gateway.app import build_gateway  # noqa: PLC0415
-    from gateway.config import load_settings  # noqa: PLC0415
-    from gateway.pipeline.intake import intake  # noqa: PLC0415
-    from gateway.pipeline.runner import run_due  # noqa: PLC0415
-    from sqlalchemy import text  # noqa: PLC0415
-    from gateway.workspace import init_workspace  # noqa: PLC0415
+    from sqlalchemy import text as sql
+
+    from gateway.app import build_gateway
+    from gateway.config import load_settings
+    from gateway.pipeline.intake import intake
+    from gateway.pipeline.runner import run_due
+    from gateway.workspace import init_workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp)
         init_workspace(workspace)
         profile = workspace / "config" / "partners" / "acme.toml"
         text = profile.read_text()
-        profile.write_text(text[: text.index("[[outbound]]")] + text[text.index("[transport]") :])
+        start, end = text.index("\n[[outbound]]"), text.index("\n[transport]")
+        profile.write_text(text[:start] + text[end:])
         inbox = workspace / "inbox" / "acme"
         staging = workspace / "big.tmp"
         size = write_interchange(staging, orders)
         gateway = build_gateway(load_settings(workspace, {}))
         try:
             start = time.perf_counter()
-            staging.rename(inbox / "big.edi")  # a rename counts at once (no settle wait)
+            dropped = inbox / "big.edi"
+            staging.rename(dropped)
+            past = time.time() - 3600  # settled: the sweep takes it at once
+            os.utime(dropped, (past, past))
             intake(gateway)
             summary = run_due(gateway)
             seconds = time.perf_counter() - start
             with gateway.store.engine.connect() as connection:
-                count = connection.execute(text("SELECT count(*) FROM orders")).scalar()
+                count = connection.execute(sql("SELECT count(*) FROM orders")).scalar()
         finally:
             gateway.close()
         peak = _peak_rss_mib()
@@ -99,7 +110,7 @@ def _peak_rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
-    import resource  # noqa: PLC0415 - fallback off Linux
+    import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

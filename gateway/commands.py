@@ -273,9 +273,10 @@ def cmd_status(ctx: Context) -> int:
     """Counts by direction and status, and files waiting in the inboxes."""
     with _gateway(ctx) as gateway:
         counts = gateway.store.status_counts()
+        acks = gateway.store.ack_counts()
         waiting = gateway.inbox.pending_count()
         unknown = gateway.inbox.unknown_folders()
-    output.print_status(counts, waiting, unknown, as_json=ctx.args.json)
+    output.print_status(output.StatusReport(counts, acks, waiting, unknown), as_json=ctx.args.json)
     return EXIT_OK
 
 

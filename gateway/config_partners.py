@@ -146,9 +146,7 @@ def parse_partner(
             "lower-case letters, digits, '-' and '_' (the file stem is the partner id)"
         )
     inbound = root.table("inbound") or Table({}, label, problems, "inbound.")
-    inbound.check_keys(
-        ("accept", "settle_time", "duplicates", "acknowledge", "acknowledge_level")
-    )
+    inbound.check_keys(("accept", "settle_time", "duplicates", "acknowledge", "acknowledge_level"))
     edifact_table, x12_table = root.table("edifact"), root.table("x12")
     acks = root.table("acknowledgements") or Table({}, label, problems, "acknowledgements.")
     acks.check_keys(("expect", "within"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from gateway.formats.edifact_acks import PartnerAck
@@ -197,27 +198,40 @@ def _print_orders(store: Store, record: MessageRecord) -> None:
             )
 
 
-def print_status(
-    counts: Mapping[tuple[str, str], int],
-    waiting: int,
-    unknown_folders: Sequence[str],
-    as_json: bool,
-) -> None:
-    """Message counts by direction and status, files waiting, folders nobody reads."""
+@dataclass(frozen=True)
+class StatusReport:
+    """What `gateway status` shows."""
+
+    counts: Mapping[tuple[str, str], int]
+    acks: Mapping[str, int]
+    waiting: int
+    unknown_folders: Sequence[str]
+
+
+def print_status(report: StatusReport, as_json: bool) -> None:
+    """Message counts by direction and status, partner acks, files waiting, stray folders."""
     if as_json:
         messages = [
-            {"direction": d, "status": s, "count": n} for (d, s), n in sorted(counts.items())
+            {"direction": d, "status": s, "count": n} for (d, s), n in sorted(report.counts.items())
         ]
-        data = {"messages": messages, "inbox_waiting": waiting, "unknown_folders": unknown_folders}
+        data = {
+            "messages": messages,
+            "acknowledgements": dict(sorted(report.acks.items())),
+            "inbox_waiting": report.waiting,
+            "unknown_folders": report.unknown_folders,
+        }
         print(json.dumps(data, indent=2))
         return
-    rows = [[d, s, str(n)] for (d, s), n in sorted(counts.items())]
+    rows = [[d, s, str(n)] for (d, s), n in sorted(report.counts.items())]
     print(_table(["DIR", "STATUS", "COUNT"], rows) if rows else "no messages yet")
-    print(f"files waiting in inboxes: {waiting}")
-    if unknown_folders:
+    if report.acks:
+        states = ", ".join(f"{n} {state}" for state, n in sorted(report.acks.items()))
+        print(f"partner acknowledgements of what we sent: {states}")
+    print(f"files waiting in inboxes: {report.waiting}")
+    if report.unknown_folders:
         print(
             "inbox folders without a partner profile (their files are never taken): "
-            + ", ".join(unknown_folders)
+            + ", ".join(report.unknown_folders)
         )
 
 

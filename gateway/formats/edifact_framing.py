@@ -68,12 +68,17 @@ class ByteSource:
         self.offset -= len(data)
 
     def skip_gap(self) -> bool:
-        """Skip blanks and end-of-file marks; whether anything follows them."""
+        """Skip blanks, end-of-file marks and byte order marks; whether anything follows."""
+        # Files joined with `cat` keep each one's byte order mark and final line break.
         while self.fill(1):
-            kept = self.buffer.lstrip(_GAP)
-            self.skip(len(self.buffer) - len(kept))
-            if kept:
+            gap = len(self.buffer) - len(self.buffer.lstrip(_GAP))
+            if gap:
+                self.skip(gap)
+                continue
+            self.fill(len(UTF8_BOM))
+            if not self.buffer.startswith(UTF8_BOM):
                 return True
+            self.skip(len(UTF8_BOM))
         return False
 
     def at_interchange(self) -> bool:
@@ -213,6 +218,7 @@ class SegmentFramer:
         self.codec = codec
         self.layout = layout_for(d)
         self._terminator_char = d.segment
+        self._line_ends = d.segment in LAYOUT
         self._release = d.release if d.release != " " else ""
         self._flagged = flagged
         # Undecodable bytes become lone surrogates (PEP 383): positions stay exact and the
@@ -268,8 +274,12 @@ class SegmentFramer:
                 found = self._flagged.search(text, end + 1)
                 self._flag = found.start() if found else -1
             self._pos = end + 1
+            stop = end
+            # A line break as terminator: a CR before it is the rest of a CRLF line end.
+            while self._line_ends and stop > start and text[stop - 1] in layout:
+                stop -= 1
             yield (
-                text[start:end],
+                text[start:stop],
                 self._base + start if self._ascii else self._offset(start),
                 flagged,
             )

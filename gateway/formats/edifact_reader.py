@@ -13,13 +13,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from gateway.errors import ConfigError, Issue, Location, ParseError
+from gateway.formats.edifact_characters import UNDECODED, CharacterCheck, repertoire_for
 from gateway.formats.edifact_envelope import (
     EdifactHeader,
     EdifactMessage,
@@ -33,15 +34,7 @@ from gateway.formats.edifact_framing import (
     skip_preamble,
     without_layout,
 )
-from gateway.formats.edifact_syntax import (
-    CHARSETS,
-    UNDECODED,
-    Repeats,
-    codec_for,
-    locate,
-    repertoire_for,
-    segment_splitter,
-)
+from gateway.formats.edifact_syntax import CHARSETS, Repeats, codec_for, segment_splitter
 from gateway.formats.segments import Segment
 
 __all__ = [
@@ -55,10 +48,7 @@ __all__ = [
     "read_header",
 ]
 
-# Character problems listed per interchange and code; beyond, one issue gives the count.
-MAX_LISTED = 20
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
-_UNDECODED = re.compile(f"[{UNDECODED}]")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
@@ -95,12 +85,13 @@ def read_edifact(
     chunks: Iterable[bytes], filename: str | None = None, *, charset: str | None = None
 ) -> Iterator[ReadEvent]:
     """Every interchange of a file as events; `charset` (a Python codec) overrides UNB S001."""
-    codec = _partner_codec(charset)
+    override = _partner_codec(charset)
     source = ByteSource(chunks)
     preamble = skip_preamble(source, filename)
     index = 0
     while True:
-        reader = _InterchangeReader(source, filename, index, codec)
+        opening = read_opening(source, filename)
+        reader = _InterchangeReader(source, filename, opening, index, override)
         yield from reader.read(preamble)
         preamble = None
         if not source.skip_gap():
@@ -116,8 +107,9 @@ def read_header(
     """UNA and UNB of the first interchange, leniently: an unknown charset reads as Latin-1."""
     source = ByteSource(chunks)
     skip_preamble(source, filename)
-    reader = _InterchangeReader(source, filename, 0, _partner_codec(charset))
-    return reader.open(read_opening(source, filename), lenient=True)
+    opening = read_opening(source, filename)
+    override = _partner_codec(charset)
+    return _InterchangeReader(source, filename, opening, 0, override, lenient=True).header()
 
 
 def chunks_of(source: str | os.PathLike[str] | BinaryIO, size: int = 1 << 20) -> Iterator[bytes]:
@@ -145,6 +137,14 @@ def _partner_codec(charset: str | None) -> str | None:
         ) from exc
 
 
+def _codec(opening: Opening, file: str | None, *, lenient: bool) -> str:
+    # UNB S001.0001 decides; read leniently (only to address a CONTRL), an unknown one is Latin-1.
+    if lenient:
+        return CHARSETS.get(opening.syntax_identifier, "latin_1")
+    where = Location(file, 1, "UNB", 1, 1, offset=opening.unb_offset)
+    return codec_for(opening.syntax_identifier, where)
+
+
 def _after_unz(source: ByteSource, file: str | None, position: int) -> None:
     source.fill(3)
     tag = source.buffer[:3].decode("latin-1")
@@ -160,53 +160,58 @@ class _InterchangeReader:
     """Reads one interchange, UNA/UNB to UNZ, from a byte source."""
 
     def __init__(
-        self, source: ByteSource, file: str | None, index: int, override: str | None
+        self,
+        source: ByteSource,
+        file: str | None,
+        opening: Opening,
+        index: int,
+        override: str | None,
+        *,
+        lenient: bool = False,
     ) -> None:
         self.source = source
         self.file = file
+        self.opening = opening
         self.index = index
         self.override = override
+        self.d = opening.delimiters
+        self.codec = override or _codec(opening, file, lenient=lenient)
+        identifier = opening.syntax_identifier
+        self.repertoire = repertoire_for(identifier, self.codec, self.d, override=bool(override))
+        self.framer = SegmentFramer(source, self.codec, self.d, self.repertoire.flagged)
         self.position = 1
         self.issues: list[Issue] = []
-        self._counts: dict[str, int] = {}
+        self._segments = self.framer.segments()
+        self._split = segment_splitter(self.d)
         self._tags: set[str] = set()
-        self._lower_case: list[Location] = []
-        self._lower_case_count = 0
+        self.characters = CharacterCheck(
+            self.repertoire,
+            self.d,
+            self.framer.layout,
+            self.framer.offset_in,
+            file=file,
+            issues=self.issues,
+        )
         self._wrapped: Location | None = None
         self._widths = [0, 0]  # longest whole line, longest piece of line
 
-    def open(self, opening: Opening, *, lenient: bool = False) -> EdifactHeader:
-        """Set up decoding from UNB S001 (or the override) and read UNB."""
-        self.d = opening.delimiters
-        self._split = segment_splitter(self.d)
-        identifier = opening.syntax_identifier
-        if self.override is not None:
-            codec = self.override
-        elif lenient:
-            codec = CHARSETS.get(identifier, "latin_1")
-        else:
-            where = Location(self.file, 1, "UNB", 1, 1, offset=opening.unb_offset)
-            codec = codec_for(identifier, where)
-        override = self.override is not None
-        self.repertoire = repertoire_for(identifier, codec, self.d, override=override)
-        self.framer = SegmentFramer(self.source, codec, self.d, self.repertoire.flagged)
-        self._segments = self.framer.segments()
+    def header(self) -> EdifactHeader:
+        """Read UNB (the first segment) into the interchange header."""
         framed = next(self._segments, None)
         if framed is None:
-            message = (
-                f"UNB at byte {opening.unb_offset} has no segment terminator {self.d.segment!r}"
-            )
-            where = Location(self.file, 1, "UNB", offset=opening.unb_offset)
+            at = self.opening.unb_offset
+            message = f"UNB at byte {at} has no segment terminator {self.d.segment!r}"
+            where = Location(self.file, 1, "UNB", offset=at)
             raise ParseError(message, [Issue("edifact.truncated", message, where)])
         unb, _, _ = self._segment(*framed)
-        return _header(unb, opening, codec, self.index, file=self.file, issues=self.issues)
+        opening, index = self.opening, self.index
+        return _header(unb, opening, self.codec, index, file=self.file, issues=self.issues)
 
     def read(self, preamble: Issue | None) -> Iterator[ReadEvent]:
         """The events of the interchange, leaving the source after its UNZ."""
-        opening = read_opening(self.source, self.file)
         if preamble is not None:
             self.issues.append(preamble)
-        header = self.open(opening)
+        header = self.header()
         yield InterchangeOpened(header)
         envelope = EnvelopeReader(header.unb, self.file, self.issues)
         last = header.unb
@@ -226,26 +231,28 @@ class _InterchangeReader:
             if message is not None:
                 yield MessageRead(message)
         self._summaries()
-        closed = InterchangeClosed(
-            tuple(self.issues), envelope.messages, envelope.unz, tuple(envelope.groups_read)
-        )
-        yield closed
+        groups = tuple(envelope.groups_read)
+        yield InterchangeClosed(tuple(self.issues), envelope.messages, envelope.unz, groups)
 
     def _segment(
         self, raw: str, offset: int, flagged: bool
-    ) -> tuple[Segment, Repeats, list[Issue]]:
+    ) -> tuple[Segment, Repeats, Sequence[Issue]]:
         text = raw
         if "\n" in raw or "\r" in raw:
             text = without_layout(raw, self.framer.layout)
         if flagged:
-            text = _UNDECODED.sub("\ufffd", text)
+            text = UNDECODED.sub("\ufffd", text)
         tag, elements, repeats = self._split(text)
         if tag not in self._tags:
             self._check_tag(tag, offset)
         if len(text) != len(raw):
             self._note_wrap(raw, tag, offset)
-        issues = self._characters(raw, text, offset, tag) if flagged else []
+        issues = self._characters(raw, text, offset, tag) if flagged else ()
         return Segment(tag, elements, self.position), repeats, issues
+
+    def _characters(self, raw: str, text: str, offset: int, tag: str) -> list[Issue]:
+        where = Location(self.file, self.position, tag, offset=offset)
+        return self.characters.check(raw, text, where)
 
     def _check_tag(self, tag: str, offset: int) -> None:
         if not _TAG.fullmatch(tag):
@@ -272,79 +279,6 @@ class _InterchangeReader:
         where = Location(self.file, position, tag, offset=offset)
         raise ParseError(message, [Issue("edifact.truncated", message, where)])
 
-    def _characters(self, raw: str, text: str, offset: int, tag: str) -> list[Issue]:
-        # Runs of undecodable bytes make one issue each; other flagged characters one each.
-        found: list[Issue] = []
-        run: list[int] = []
-        for match in self.repertoire.flagged.finditer(raw):
-            index, char = match.start(), match.group()
-            if "\udc80" <= char <= "\udcff":
-                if run and index != run[-1] + 1:
-                    found.append(self._undecoded(raw, text, run, offset, tag))
-                    run = []
-                run.append(index)
-            elif self.repertoire.lower_case_is_mislabel and "a" <= char <= "z":
-                self._lower_case_count += 1
-                if not self._lower_case:
-                    self._lower_case.append(self._where(raw, text, index, offset, tag))
-            else:
-                found.append(self._invalid(char, self._where(raw, text, index, offset, tag)))
-        if run:
-            found.append(self._undecoded(raw, text, run, offset, tag))
-        found.sort(key=lambda issue: issue.location.offset or 0)
-        for issue in found:
-            self._record(issue)
-        return found
-
-    def _where(self, raw: str, text: str, index: int, offset: int, tag: str) -> Location:
-        # `text` is `raw` without line breaks: the element is counted there.
-        breaks = sum(raw.count(c, 0, index) for c in self.framer.layout) if text != raw else 0
-        element, component = locate(text, index - breaks, self.d)
-        at = offset + self.framer.offset_in(raw, index)
-        return Location(self.file, self.position, tag, element, component, offset=at)
-
-    def _undecoded(self, raw: str, text: str, run: list[int], offset: int, tag: str) -> Issue:
-        data = raw[run[0] : run[-1] + 1].encode(self.repertoire.codec, "surrogateescape")
-        shown = " ".join(f"0x{b:02X}" for b in data)
-        noun = "byte" if len(data) == 1 else "bytes"
-        charset = (
-            "the character set configured for the partner"
-            if self.override
-            else f"the character set of {self.repertoire.name} that UNB S001.0001 announces"
-        )
-        message = (
-            f"{noun} {shown} cannot be decoded as {self.repertoire.codec}, {charset}; "
-            "read as U+FFFD"
-        )
-        try:
-            message += (
-                f". They are UTF-8 for {data.decode('utf-8')!r}: the partner sends UTF-8 "
-                "(UNOW); set its charset to utf-8 or ask it to declare what it sends"
-            )
-        except UnicodeDecodeError:
-            message += "; ask the partner to send the character set it declares"
-        where = self._where(raw, text, run[0], offset, tag)
-        return Issue("edifact.charset", message, where)
-
-    def _invalid(self, char: str, where: Location) -> Issue:
-        if char.isprintable():
-            message = (
-                f"character {char!r} (U+{ord(char):04X}) is outside the repertoire of "
-                f"{self.repertoire.name}; remove it or agree on a wider character set (UNOC, UNOW)"
-            )
-        else:
-            message = (
-                f"control character U+{ord(char):04X} in data: ISO 9735 data is made of "
-                "graphic characters (line breaks only as layout between segments)"
-            )
-        return Issue("edifact.invalid_character", message, where)
-
-    def _record(self, issue: Issue) -> None:
-        count = self._counts.get(issue.code, 0) + 1
-        self._counts[issue.code] = count
-        if count <= MAX_LISTED:
-            self.issues.append(issue)
-
     def _note_wrap(self, raw: str, tag: str, offset: int) -> None:
         # Lines inside a segment are whole lines; the first and last may be cut by segments.
         pieces = [len(p) for p in _LINE_BREAKS.split(raw)]
@@ -353,16 +287,7 @@ class _InterchangeReader:
             self._wrapped = Location(self.file, self.position, tag, offset=offset)
 
     def _summaries(self) -> None:
-        for code, count in self._counts.items():
-            if count > MAX_LISTED:
-                what = "undecodable bytes" if code == "edifact.charset" else "invalid characters"
-                message = (
-                    f"{count - MAX_LISTED} more places with {what} in this interchange "
-                    f"({count} in all); only the first {MAX_LISTED} are listed"
-                )
-                self.issues.append(Issue(code, message, Location(self.file)))
-        if self._lower_case:
-            self.issues.append(self._lower_case_warning(self._lower_case[0]))
+        self.characters.finish()
         if self._wrapped is not None:
             width = self._widths[0] or self._widths[1]
             message = (
@@ -370,16 +295,6 @@ class _InterchangeReader:
                 "were ignored"
             )
             self.issues.append(Issue("edifact.wrapped", message, self._wrapped, "warning"))
-
-    def _lower_case_warning(self, first: Location) -> Issue:
-        count = self._lower_case_count
-        letters = "letter" if count == 1 else "letters"
-        message = (
-            f"{count} lower-case {letters} although UNB S001.0001 is UNOA (ISO 646 level A, "
-            f"upper case only), the first in {replace(first, file=None)}: the file is probably "
-            "UNOB; read as sent"
-        )
-        return Issue("edifact.unoa_lower_case", message, first, "warning")
 
 
 # UNB mandatory values: S001.0001, S001.0002, S002.0004, S003.0010, 0020.

@@ -225,56 +225,19 @@ class _SegmentBuilder:
 
 def locate(text: str, index: int, d: Delimiters) -> tuple[int | None, int | None]:
     """1-based element and component of the character at `index` (None, None in the tag)."""
+    release = d.release if d.release != " " else ""
+    repetition = d.repetition if d.repetition != " " else ""
     element, component, at = 0, 1, 0
     while at < index:
         char = text[at]
-        if char == d.release:
+        if char == release:
             at += 2
             continue
         if char == d.element:
             element, component = element + 1, 1
         elif char == d.component:
             component += 1
-        elif char == d.repetition:
+        elif char == repetition:
             component = 1
         at += 1
     return (element, component) if element else (None, None)
-
-
-# ISO 9735 annex A, level A: the ISO 646 basic code table without lower-case letters and
-# without the positions ISO 646 leaves to national variants (# $ @ [ \ ] ^ ` { | } ~).
-LEVEL_A = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
-# Level B adds the lower-case letters, nothing else.
-LEVEL_B = LEVEL_A + "a-z"
-# C0 and C1 control characters (and DEL) are never data; CR and LF are layout.
-_CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in LAYOUT]
-# Bytes the codec could not decode arrive as lone surrogates U+DC80..U+DCFF (PEP 383).
-UNDECODED = "\udc80-\udcff"
-
-
-@dataclass(frozen=True)
-class Repertoire:
-    """The characters allowed in data under one interchange's character set."""
-
-    name: str
-    codec: str
-    # One search finds the next character to report: outside the repertoire, a control
-    # character or an undecodable byte. Service characters and line breaks are never flagged.
-    flagged: re.Pattern[str]
-    # UNOA only: lower-case letters are the usual mislabel of UNOB, a warning not an error.
-    lower_case_is_mislabel: bool = False
-
-
-def repertoire_for(
-    syntax_identifier: str, codec: str, d: Delimiters, *, override: bool
-) -> Repertoire:
-    """The repertoire of a UNB S001.0001 syntax identifier, or of the codec a partner uses."""
-    service = re.escape(d.specials()) + LAYOUT
-    if not override and syntax_identifier in ("UNOA", "UNOB"):
-        level = syntax_identifier[-1]
-        name = f"{syntax_identifier} (ISO 646 level {level})"
-        flagged = re.compile(f"[^{LEVEL_A if level == 'A' else LEVEL_B}{service}]")
-        return Repertoire(name, codec, flagged, lower_case_is_mislabel=level == "A")
-    controls = re.escape("".join(c for c in _CONTROLS if c not in d.specials()))
-    name = codec if override else syntax_identifier
-    return Repertoire(name, codec, re.compile(f"[{controls}{UNDECODED}]"))

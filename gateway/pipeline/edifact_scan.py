@@ -27,6 +27,8 @@ from gateway.pipeline.translate import require_edifact
 from gateway.store import MessageRecord
 
 OnMessage = Callable[[EdifactHeader, EdifactMessage], None]
+# How many message references a scan keeps for messages.message_ref.
+REFERENCES_SHOWN = 5
 
 
 @dataclass
@@ -34,8 +36,24 @@ class InterchangeScan:
     """One interchange as a pass saw it: header, message outlines and envelope issues."""
 
     header: EdifactHeader
+    # Kept only when the pass needs them (for a CONTRL): memory grows with the message count.
+    keep_outlines: bool = True
     outlines: list[EdifactMessage] = field(default_factory=list)
     issues: tuple[Issue, ...] = ()
+    count: int = 0
+    first: EdifactMessage | None = None
+    references: list[str] = field(default_factory=list)
+
+    def add(self, message: EdifactMessage, shown: int) -> None:
+        """Count a message; keep its outline, and its reference among the first `shown`."""
+        outline = _outline(message)
+        self.count += 1
+        if self.first is None:
+            self.first = outline
+        if len(self.references) < shown:
+            self.references.append(message.reference)
+        if self.keep_outlines:
+            self.outlines.append(outline)
 
     def outline(self) -> EdifactInterchange:
         """The interchange with its messages reduced to UNH and UNT (enough for a CONTRL)."""
@@ -70,24 +88,29 @@ def stored_events(gateway: Gateway, record: MessageRecord, partner: Partner) -> 
 
 
 def messages_of(
-    events: Iterable[ReadEvent], scans: list[InterchangeScan]
+    events: Iterable[ReadEvent], scans: list[InterchangeScan], keep_outlines: bool = True
 ) -> Iterator[tuple[EdifactHeader, EdifactMessage]]:
     """Each message with its interchange header; `scans` fills in as the walk goes."""
     for event in events:
         if isinstance(event, InterchangeOpened):
-            scans.append(InterchangeScan(event.header))
+            scans.append(InterchangeScan(event.header, keep_outlines))
         elif isinstance(event, MessageRead):
             current = scans[-1]
-            current.outlines.append(_outline(event.message))
+            current.add(event.message, REFERENCES_SHOWN)
             yield current.header, event.message
         elif isinstance(event, InterchangeClosed):
             scans[-1].issues = event.issues
 
 
-def scan(events: Iterable[ReadEvent], on_message: OnMessage | None = None) -> list[InterchangeScan]:
-    """Walk the events once, calling `on_message` for each message; outlines are kept."""
+def scan(
+    events: Iterable[ReadEvent],
+    on_message: OnMessage | None = None,
+    *,
+    keep_outlines: bool = True,
+) -> list[InterchangeScan]:
+    """Walk the events once, calling `on_message` for each message."""
     scans: list[InterchangeScan] = []
-    for header, message in messages_of(events, scans):
+    for header, message in messages_of(events, scans, keep_outlines):
         if on_message is not None:
             on_message(header, message)
     return scans

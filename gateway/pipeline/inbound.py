@@ -7,6 +7,7 @@ the documents table and processed in batches, each batch committed with its prog
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from gateway.errors import (
     ValidationError,
 )
 from gateway.formats.edifact import EdifactMessage
-from gateway.formats.edifact_reader import EdifactHeader
 from gateway.formats.edifact_acks import PartnerAck
+from gateway.formats.edifact_reader import EdifactHeader
 from gateway.model import document_type
 from gateway.model.codec import to_json
 from gateway.pipeline import status
@@ -46,8 +47,6 @@ log = logging.getLogger(__name__)
 NOT_AN_ORIGINAL = (status.DUPLICATE, status.DISCARDED, *status.FAILED_QUEUE)
 # Issues kept on a failed message; past this, one more issue says how many were left out.
 MAX_ISSUES = 1000
-# messages.message_ref holds the references of the first few messages only.
-MESSAGE_REFS_SHOWN = 5
 
 
 class DuplicateInterchange(PermanentError):
@@ -116,7 +115,7 @@ def _check_same_bytes(gateway: Gateway, record: MessageRecord) -> None:
 
 def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
     partner = partner_of(gateway, work.record)
-    scans = scan(stored_events(gateway, work.record, partner))
+    scans = scan(stored_events(gateway, work.record, partner), keep_outlines=False)
     if len(scans) > 1:
         return _split(gateway, work.record, scans)
     ic = scans[0]
@@ -145,7 +144,7 @@ def _split(gateway: Gateway, record: MessageRecord, scans: list[InterchangeScan]
     raw = gateway.store.raw(record.id) or b""
     starts = [0, *(s.header.offset for s in scans[1:]), len(raw)]
     with gateway.store.unit_of_work() as uow:
-        for index, piece in enumerate(zip(starts, starts[1:], strict=False), start=1):
+        for index, piece in enumerate(itertools.pairwise(starts), start=1):
             data = raw[piece[0] : piece[1]]
             uow.add_message(
                 NewMessage(
@@ -177,10 +176,10 @@ def _split(gateway: Gateway, record: MessageRecord, scans: list[InterchangeScan]
 def _checkpoint_parsed(
     gateway: Gateway, work: InboundWork, ic: InterchangeScan, superseded: list[MessageRecord]
 ) -> None:
-    first = ic.outlines[0] if ic.outlines else None
-    refs = [m.reference for m in ic.outlines[:MESSAGE_REFS_SHOWN]]
-    if len(ic.outlines) > MESSAGE_REFS_SHOWN:
-        refs.append(f"... ({len(ic.outlines)} messages)")
+    first = ic.first
+    refs = list(ic.references)
+    if ic.count > len(refs):
+        refs.append(f"... ({ic.count} messages)")
     with gateway.store.unit_of_work() as uow:
         for old in superseded:
             uow.update_message(
@@ -193,7 +192,7 @@ def _checkpoint_parsed(
         work.record = uow.update_message(
             work.record.id,
             actor="runner",
-            reason=f"{len(ic.outlines)} message(s) parsed"
+            reason=f"{ic.count} message(s) parsed"
             + (" (test interchange)" if ic.header.test else ""),
             standard="EDIFACT",
             stage=status.PARSED,
@@ -217,7 +216,7 @@ def _validate(gateway: Gateway, work: InboundWork) -> MessageRecord:
             message_issues(message, partner, gateway.schemas, decimal=decimal, filename=filename)
         )
 
-    [ic] = scan(stored_events(gateway, work.record, partner), check)
+    [ic] = scan(stored_events(gateway, work.record, partner), check, keep_outlines=False)
     identity = gateway.settings.identity
     issues = [*ic.issues, *header_issues(ic.header, partner, identity, filename), *found]
     raise_errors(ValidationError, "the interchange breaks", issues)
@@ -293,9 +292,7 @@ def raise_errors(kind: type[PermanentError], what: str, issues: Sequence[Issue])
         return
     kept = errors[:MAX_ISSUES]
     if len(errors) > MAX_ISSUES:
-        kept.append(
-            Issue("issues.more", f"{len(errors) - MAX_ISSUES} more errors are not listed")
-        )
+        kept.append(Issue("issues.more", f"{len(errors) - MAX_ISSUES} more errors are not listed"))
     raise kind(
         f"{what}: {errors[0].message}"
         + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
@@ -312,7 +309,9 @@ def summarize_warnings(issues: Sequence[Issue]) -> list[Issue]:
     return [
         same[0]
         if len(same) == 1
-        else Issue(same[0].code, f"{same[0].message} ({len(same)} times)", same[0].location, "warning")
+        else Issue(
+            same[0].code, f"{same[0].message} ({len(same)} times)", same[0].location, "warning"
+        )
         for same in counts.values()
     ]
 

@@ -67,12 +67,11 @@ def _confirm(
     today: date,
     test: bool,
 ) -> None:
-    order_id = uow.add_order(record.id, partner.id, order, status="confirmed")
     response = confirm_as_ordered(order, today)
-    for line in response.lines:
-        uow.set_line_confirmation(
-            order_id, line.line_number, line.confirmed_quantity, line.status.value
-        )
+    confirmed = {
+        line.line_number: (line.confirmed_quantity, line.status.value) for line in response.lines
+    }
+    uow.add_order(record.id, partner.id, order, status="confirmed", confirmed=confirmed)
     spec = partner.outbound_for("order_response")
     if spec is None:
         return

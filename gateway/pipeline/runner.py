@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gateway.app import Gateway
-from gateway.errors import GatewayError, Issue, Location, ParseError, PermanentError, TransientError
 from gateway.config import Partner
+from gateway.errors import GatewayError, Issue, Location, ParseError, PermanentError, TransientError
 from gateway.formats.edifact import EdifactInterchange, read_interchange_header
 from gateway.pipeline import status
 from gateway.pipeline.acks import emit_acknowledgement, flag_overdue, wants_acknowledgement

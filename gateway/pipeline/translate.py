@@ -107,8 +107,7 @@ def header_issues(
         issues.append(
             Issue(
                 "edifact.recipient",
-                f"UNB S003 recipient {header.recipient_id!r} is not our id "
-                f"{identity.edifact_id!r}",
+                f"UNB S003 recipient {header.recipient_id!r} is not our id {identity.edifact_id!r}",
                 _unb(filename, element=3),
                 severity="warning",
             )

@@ -250,6 +250,16 @@ class Store:
         with self._read() as session:
             return {(d, s): int(n) for d, s, n in session.execute(query)}
 
+    def ack_counts(self) -> dict[str, int]:
+        """How many outbound messages there are per partner acknowledgement state."""
+        query = (
+            select(MessageRow.ack_status, func.count())
+            .where(MessageRow.ack_status.is_not(None))
+            .group_by(MessageRow.ack_status)
+        )
+        with self._read() as session:
+            return {str(state): int(n) for state, n in session.execute(query)}
+
     def claim_due(
         self,
         now: datetime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -127,7 +127,16 @@ class UnitOfWork:
         self._session.execute(delete(DocumentRow).where(DocumentRow.message_id == message_id))
         count, batch = 0, []
         for count, document in enumerate(documents, start=1):
-            batch.append({"message_id": message_id, "seq": count, **dataclasses.asdict(document)})
+            batch.append(
+                {
+                    "message_id": message_id,
+                    "seq": count,
+                    "type": document.type,
+                    "body": document.body,
+                    "envelope": document.envelope,
+                    "test": document.test,
+                }
+            )
             if len(batch) == DOCUMENT_BATCH:
                 self._session.execute(insert(DocumentRow), batch)
                 batch = []
@@ -136,30 +145,40 @@ class UnitOfWork:
         return count
 
     def add_order(
-        self, message_id: int, partner: str, order: PurchaseOrder, status: str = "received"
+        self,
+        message_id: int,
+        partner: str,
+        order: PurchaseOrder,
+        status: str = "received",
+        confirmed: Mapping[str, tuple[Decimal, str]] | None = None,
     ) -> int:
-        """Record a purchase order and its lines, returning its id (repeats are kept)."""
-        row = OrderRow(
-            message_id=message_id,
-            partner=partner,
-            order_number=order.order_number,
-            order_date=order.order_date,
-            currency=order.currency,
-            requested_delivery_date=order.requested_delivery_date,
-            buyer_id=_party_id(order.buyer),
-            buyer_scheme=order.buyer.id_scheme if order.buyer else None,
-            buyer_name=order.buyer.name if order.buyer else None,
-            seller_id=_party_id(order.seller),
-            ship_to_id=_party_id(order.ship_to),
-            bill_to_id=_party_id(order.bill_to),
-            status=status,
-            created_at=self._now(),
+        """Record a purchase order and its lines (repeats are kept), returning its id.
+
+        `confirmed` gives the confirmed quantity and line status per line number.
+        """
+        header = {
+            "message_id": message_id,
+            "partner": partner,
+            "order_number": order.order_number,
+            "order_date": order.order_date,
+            "currency": order.currency,
+            "requested_delivery_date": order.requested_delivery_date,
+            "buyer_id": _party_id(order.buyer),
+            "buyer_scheme": order.buyer.id_scheme if order.buyer else None,
+            "buyer_name": order.buyer.name if order.buyer else None,
+            "seller_id": _party_id(order.seller),
+            "ship_to_id": _party_id(order.ship_to),
+            "bill_to_id": _party_id(order.bill_to),
+            "status": status,
+            "created_at": self._now(),
+        }
+        order_id = int(
+            self._session.execute(insert(OrderRow).returning(OrderRow.id), header).scalar_one()
         )
-        self._session.add(row)
-        self._session.flush()
-        self._session.add_all(_line_row(row.id, line, status) for line in order.lines)
-        self._session.flush()
-        return row.id
+        lines = [_line_row(order_id, line, status, confirmed or {}) for line in order.lines]
+        if lines:
+            self._session.execute(insert(OrderLineRow), lines)
+        return order_id
 
     def set_line_confirmation(
         self, order_id: int, line_number: str, confirmed_quantity: Decimal, status: str
@@ -235,18 +254,21 @@ def _party_id(party: Party | None) -> str | None:
     return party.id if party else None
 
 
-def _line_row(order_id: int, line: OrderLine, status: str) -> OrderLineRow:
-    return OrderLineRow(
-        order_id=order_id,
-        line_number=line.line_number,
-        gtin=line.gtin,
-        buyer_part=line.buyer_part,
-        seller_part=line.seller_part,
-        description=line.description,
-        quantity=line.quantity,
-        uom=line.uom,
-        unit_price=line.unit_price,
-        requested_delivery_date=line.requested_delivery_date,
-        confirmed_quantity=None,
-        status=status,
-    )
+def _line_row(
+    order_id: int, line: OrderLine, status: str, confirmed: Mapping[str, tuple[Decimal, str]]
+) -> dict[str, Any]:
+    quantity, line_status = confirmed.get(line.line_number, (None, status))
+    return {
+        "order_id": order_id,
+        "line_number": line.line_number,
+        "gtin": line.gtin,
+        "buyer_part": line.buyer_part,
+        "seller_part": line.seller_part,
+        "description": line.description,
+        "quantity": line.quantity,
+        "uom": line.uom,
+        "unit_price": line.unit_price,
+        "requested_delivery_date": line.requested_delivery_date,
+        "confirmed_quantity": quantity,
+        "status": line_status,
+    }

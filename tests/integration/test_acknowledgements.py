@@ -136,7 +136,11 @@ def test_partner_contrl_rejecting_our_interchange_puts_it_in_the_failed_queue(
     # were alerted at error level
     after = gateway.store.get(ordrsp.id)
     assert after is not None
-    assert (after.status, after.ack_status, after.error_code) == ("failed", "rejected", "partner.rejected")
+    assert (after.status, after.ack_status, after.error_code) == (
+        "failed",
+        "rejected",
+        "partner.rejected",
+    )
     texts = [i["message"] for i in after.error_issues]
     assert texts == [
         f"message {ordrsp.message_ref} (ORDRSP) rejected",
@@ -192,7 +196,9 @@ def test_acknowledgement_not_received_in_time_is_flagged_overdue(
     assert after is not None and after.ack_status == "overdue"
     assert after.status == "done"  # sent all the same; overdue is an alert, not a failure
     assert "no acknowledgement by" in gateway.store.history(ordrsp.id)[-1].reason
-    assert any(r.levelname == "ERROR" and "no acknowledgement" in r.getMessage() for r in caplog.records)
+    assert any(
+        r.levelname == "ERROR" and "no acknowledgement" in r.getMessage() for r in caplog.records
+    )
     # and a late CONTRL still settles it
     drop(gateway, "late.edi", contrl("ACK0003", ordrsp.interchange_ref or "", "7"))
     intake(gateway)
@@ -263,11 +269,7 @@ def test_test_indicator_is_carried_to_every_record_and_answer(gateway: Gateway) 
 
 def test_two_interchanges_in_one_file_become_two_messages(gateway: Gateway) -> None:
     # given one file holding two order interchanges (the second with other separators)
-    second = (
-        ORDER.read_bytes()
-        .replace(b"ACME00042", b"ACME00077")
-        .replace(b"PO-4711", b"PO-4712")
-    )
+    second = ORDER.read_bytes().replace(b"ACME00042", b"ACME00077").replace(b"PO-4711", b"PO-4712")
     drop(gateway, "two.edi", ORDER.read_bytes() + second)
     intake(gateway)
     run_due(gateway)
@@ -279,7 +281,9 @@ def test_two_interchanges_in_one_file_become_two_messages(gateway: Gateway) -> N
         ("ACME00077", "done", parent.id),
     ]
     assert [c.filename for c in children] == ["two.edi#1", "two.edi#2"]
-    assert b"".join(gateway.store.raw(c.id) or b"" for c in children) == gateway.store.raw(parent.id)
+    assert b"".join(gateway.store.raw(c.id) or b"" for c in children) == gateway.store.raw(
+        parent.id
+    )
     out = messages(gateway, direction="out")
     assert sorted(m.document_ref or "" for m in out if m.message_type == "ORDRSP") == [
         "PO-4711",
@@ -297,7 +301,10 @@ def test_structure_error_is_rejected_with_ucs_and_ucd_at_the_place(gateway: Gate
     (inbound,) = messages(gateway, direction="in")
     assert inbound.status == status.FAILED
     assert inbound.error_issues[0]["code"] == "edifact.element_type"
-    assert inbound.error_issues[0]["location"] == "broken.edi, segment 14 (QTY), element 1, component 2"
+    assert (
+        inbound.error_issues[0]["location"]
+        == "broken.edi, segment 14 (QTY), element 1, component 2"
+    )
     (ours,) = messages(gateway, direction="out")
     body = parse_interchange(gateway.store.raw(ours.id) or b"").messages[0].segments
     tags = [(s.tag, s.elements) for s in body[1:-1]]

@@ -131,7 +131,8 @@ def test_problems_from_every_file_are_reported_together(tmp_path: Path) -> None:
         "got integer 5"
     )
     assert problems[2] == (
-        "config/partners/globex.toml: inbound.acknowledge: 'yes' is not one of always, requested, never"
+        "config/partners/globex.toml: inbound.acknowledge: 'yes' is not one of always, "
+        "requested, never"
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from gateway.errors import ConfigError, Issue
 from gateway.formats.edifact import EdifactInterchange, parse_interchange
-from gateway.formats.edifact_reader import MAX_LISTED
+from gateway.formats.edifact_characters import MAX_LISTED
 
 HEAD = "UNB+{charset}:3+SENDER:14+RECEIVER:14+240131:0915+REF1'UNH+M1+ORDERS:D:96A:UN'"
 TAIL = "UNT+3+M1'UNZ+1+REF1'"
@@ -181,3 +181,12 @@ def test_service_characters_are_not_checked_against_the_repertoire() -> None:
     text = "UNA=*.? ~UNB*UNOA=3*S*R*240131=0915*REF1~UNH*M1*ORDERS=D=96A=UN~"
     ic = read((text + "UNT*2*M1~UNZ*1*REF1~").encode())
     assert ic.issues == ()
+
+
+def test_invalid_character_is_located_in_its_component_past_spaces_and_releases() -> None:
+    # given '$' in the second component, after spaces and a released '+'
+    ic = read(interchange("UNOA", b"A:B ?+ $"))
+    # then element, component and byte offset point at it
+    [issue] = ic.issues
+    assert where(issue) == (3, "NAD", 4, 2, NAD_OFFSET + 7)
+    assert ic.segments[2].composite(4) == ("A", "B + $")

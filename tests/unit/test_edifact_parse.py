@@ -168,6 +168,15 @@ def test_segment_terminator_may_be_followed_by_cr_lf_or_crlf(suffix: str) -> Non
     assert tags_and_positions(ic) == [("UNB", 1), ("UNH", 2), ("BGM", 3), ("UNT", 4), ("UNZ", 5)]
 
 
+def test_line_feed_as_segment_terminator_with_crlf_line_ends() -> None:
+    # given UNA announcing LF as segment terminator, in a file with CRLF line ends
+    text = "UNA:+.? \n" + (UNB + MESSAGE + UNZ).replace("'", "\r\n")
+    ic = parse(text)
+    # then the CR before each LF is part of the line end, not data and not wrapping
+    assert ic.delimiters.segment == "\n"
+    assert (ic.segments[2], ic.issues) == (Segment("BGM", (("220",), ("PO1",), ("9",)), 3), ())
+
+
 def test_hard_wrapped_file_reads_like_the_unwrapped_one_with_one_warning() -> None:
     # given an interchange wrapped every 20 characters, even inside "?'" and tags
     flat = "UNA:+.? '" + UNB + "UNH+M1+ORDERS:D:96A:UN'FTX+AAI+++IT?'S'UNT+3+M1'" + UNZ

@@ -115,6 +115,19 @@ def test_chunk_size_does_not_change_a_single_event(size: int) -> None:
     assert events(TRICKY, size) == whole
 
 
+@pytest.mark.parametrize("size", [1, None])
+def test_files_joined_with_their_byte_order_marks_are_several_interchanges(
+    size: int | None,
+) -> None:
+    # given two files, each with a BOM and a final line break, joined into one
+    one = b"\xef\xbb\xbf" + interchange(1).encode() + b"\r\n"
+    data = one + one.replace(b"REF1", b"REF2") + b"\x1a"
+    # when read whole or byte by byte
+    opened = [e.header for e in events(data, size) if isinstance(e, InterchangeOpened)]
+    # then both interchanges are there, the second starting past its BOM
+    assert [(h.control_ref, h.offset) for h in opened] == [("REF1", 3), ("REF2", len(one) + 3)]
+
+
 def test_tricky_file_reads_as_intended() -> None:
     # given the tricky file read whole
     _, m1, closed1, _, m2, closed2 = events(TRICKY)
