@@ -29,6 +29,10 @@ from gateway.store import MessageRecord
 OnMessage = Callable[[EdifactHeader, EdifactMessage], None]
 # How many message references a scan keeps for messages.message_ref.
 REFERENCES_SHOWN = 5
+# Past this many messages a CONTRL answers at interchange level only: UCI 0083 = 7 says "this
+# level acknowledged, and all lower levels if not explicitly rejected" (ISO 9735-4), so one
+# UCM per message adds nothing but memory; a rejection names its first error in UCI.
+OUTLINE_LIMIT = 10_000
 
 
 @dataclass
@@ -52,11 +56,14 @@ class InterchangeScan:
             self.first = outline
         if len(self.references) < shown:
             self.references.append(message.reference)
-        if self.keep_outlines:
+        if self.keep_outlines and self.count <= OUTLINE_LIMIT:
             self.outlines.append(outline)
 
     def outline(self) -> EdifactInterchange:
-        """The interchange with its messages reduced to UNH and UNT (enough for a CONTRL)."""
+        """The interchange with its messages reduced to UNH and UNT (enough for a CONTRL).
+
+        An interchange of more than OUTLINE_LIMIT messages is outlined without them.
+        """
         h = self.header
         return EdifactInterchange(
             syntax_identifier=h.syntax_identifier,
@@ -72,7 +79,7 @@ class InterchangeScan:
             test=h.test,
             delimiters=h.delimiters,
             una_present=h.una_present,
-            messages=tuple(self.outlines),
+            messages=tuple(self.outlines) if self.count <= OUTLINE_LIMIT else (),
             segments=(),
             issues=self.issues,
         )

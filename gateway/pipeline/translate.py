@@ -187,7 +187,12 @@ def map_message(
         return MappedDocument(read_contrl(message), envelope)
     if message.message_type == "APERAK":
         return MappedDocument(read_aperak(message), envelope)
-    mapping = mappings.inbound("EDIFACT", message.message_type, message.version, partner_id)
+    try:
+        mapping = mappings.inbound("EDIFACT", message.message_type, message.version, partner_id)
+    except MappingError as exc:
+        # No mapping for this type and version: the place to point at is UNH S009.
+        where = Location(filename, message.segments[0].position, "UNH", 2)
+        raise MappingError(exc.message, [Issue("mapping.none", exc.message, where)]) from exc
     return MappedDocument(mapping.apply(message.segments, decimal, filename), envelope)
 
 

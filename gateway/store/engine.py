@@ -78,7 +78,30 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; a no-op when it is already there."""
+    if engine.dialect.name == "sqlite":
+        _migrate_sqlite(engine)
+        return
     with writer(engine).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
         command.upgrade(alembic_config(connection), "head")
+
+
+def _migrate_sqlite(engine: Engine) -> None:
+    # SQLite cannot alter most columns, so Alembic's batch mode copies a table and drops the
+    # old one; with foreign keys enforced that drop fails while other rows point at it. The
+    # pragma only changes outside a transaction (SQLite docs, "PRAGMA foreign_keys"), so it
+    # is switched off on the raw connection around the migration and checked afterwards.
+    with writer(engine).connect() as connection:
+        raw = connection.connection.dbapi_connection
+        if raw is None:
+            raise RuntimeError("no database connection to migrate")
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

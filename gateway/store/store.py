@@ -33,6 +33,7 @@ from gateway.store.tables import (
     MessageRow,
     OrderLineRow,
     OrderRow,
+    PayloadChunkRow,
     PayloadRow,
 )
 from gateway.store.unit_of_work import UnitOfWork
@@ -103,23 +104,23 @@ class Store:
     def raw(self, message_id: int) -> bytes | None:
         """The stored bytes of a message exactly as received or sent, or None."""
         with self._read() as session:
-            row = session.get(PayloadRow, message_id)
-            return None if row is None else bytes(row.data)
+            if session.get(PayloadRow, message_id) is None:
+                return None
+        return b"".join(self.raw_chunks(message_id))
 
-    def raw_chunks(self, message_id: int, size: int = 1 << 20) -> Iterator[bytes]:
-        """The stored bytes in pieces of `size`, so that a large file is never whole in memory."""
-        length_query = select(func.length(PayloadRow.data)).where(
-            PayloadRow.message_id == message_id
-        )
-        with self._read() as session:
-            length = session.scalar(length_query) or 0
-        for start in range(0, length, size):
-            # SQL substr counts from 1 and works on BLOB (SQLite) and bytea (PostgreSQL).
-            piece = select(func.substr(PayloadRow.data, start + 1, size)).where(
-                PayloadRow.message_id == message_id
+    def raw_chunks(self, message_id: int) -> Iterator[bytes]:
+        """The stored bytes piece by piece, so that a large file is never whole in memory."""
+        seq = 0
+        while True:
+            query = select(PayloadChunkRow.data).where(
+                PayloadChunkRow.message_id == message_id, PayloadChunkRow.seq == seq
             )
             with self._read() as session:
-                yield bytes(session.scalar(piece) or b"")
+                piece = session.scalar(query)
+            if piece is None:
+                return
+            yield bytes(piece)
+            seq += 1
 
     def documents(
         self, message_id: int, after_seq: int = 0, limit: int = 500

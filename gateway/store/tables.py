@@ -158,13 +158,22 @@ class DocumentRow(Base):
 
 
 class PayloadRow(Base):
-    """The raw bytes of a message exactly as received or sent."""
+    """That a message has raw bytes, and their sha256; the bytes are in payload_chunks."""
 
     __tablename__ = "payloads"
 
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class PayloadChunkRow(Base):
+    """One piece (1 MiB at most) of a message's raw bytes, so no file is ever whole in memory."""
+
+    __tablename__ = "payload_chunks"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class EventRow(Base):

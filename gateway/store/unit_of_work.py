@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,7 @@ from gateway.store.tables import (
     MessageRow,
     OrderLineRow,
     OrderRow,
+    PayloadChunkRow,
     PayloadRow,
     require_aware,
 )
@@ -35,6 +36,8 @@ from gateway.store.tables import (
 Clock = Callable[[], datetime]
 # Rows per INSERT when a large interchange's documents are stored.
 DOCUMENT_BATCH = 500
+# The largest piece of raw bytes stored in one row.
+RAW_CHUNK = 1 << 20
 
 # Columns a caller may change; id and the timestamps belong to the store.
 UPDATABLE = frozenset(f.name for f in dataclasses.fields(MessageRecord)) - {
@@ -55,21 +58,29 @@ class UnitOfWork:
         return require_aware(self._clock(), "clock()")
 
     def add_message(
-        self, new: NewMessage, raw: bytes | None = None, actor: str = "runner", reason: str = ""
+        self,
+        new: NewMessage,
+        raw: bytes | Iterable[bytes] | None = None,
+        actor: str = "runner",
+        reason: str = "",
     ) -> MessageRecord:
-        """Insert a message, its raw bytes (sha256 and size derived) and its first history event."""
+        """Insert a message, its raw bytes (sha256 and size derived) and its first history event.
+
+        `raw` may be pieces (an iterator over a file) so that a large file is never whole in
+        memory; they are stored as they come.
+        """
         fields = dataclasses.asdict(new)
         if new.next_attempt_at is not None:
             fields["next_attempt_at"] = require_aware(new.next_attempt_at, "next_attempt_at")
-        if raw is not None:
-            fields["sha256"] = _checked_digest(raw, new.sha256)
-            fields["size"] = len(raw)
         now = self._now()
         row = MessageRow(**fields, attempts=0, error_issues=[], created_at=now, updated_at=now)
         self._session.add(row)
         self._session.flush()
         if raw is not None:
-            self._session.add(PayloadRow(message_id=row.id, data=raw, sha256=row.sha256))
+            digest, size = self._store_raw(row.id, raw)
+            row.sha256 = _checked_digest(digest, new.sha256)
+            row.size = size
+            self._session.add(PayloadRow(message_id=row.id, sha256=row.sha256))
         self._event(
             row.id,
             actor=actor,
@@ -80,6 +91,17 @@ class UnitOfWork:
         )
         self._session.flush()
         return message_record(row)
+
+    def _store_raw(self, message_id: int, raw: bytes | Iterable[bytes]) -> tuple[str, int]:
+        """Write the bytes as numbered pieces of at most RAW_CHUNK; their sha256 and size."""
+        digest, size = hashlib.sha256(), 0
+        for seq, piece in enumerate(_pieces(raw)):
+            digest.update(piece)
+            size += len(piece)
+            self._session.execute(
+                insert(PayloadChunkRow), {"message_id": message_id, "seq": seq, "data": piece}
+            )
+        return digest.hexdigest(), size
 
     def update_message(
         self, message_id: int, *, actor: str, reason: str = "", **changes: object
@@ -110,15 +132,17 @@ class UnitOfWork:
     def set_raw(self, message_id: int, data: bytes) -> None:
         """Store or replace the payload of a message (e.g. rendered outbound bytes)."""
         row = self._message_row(message_id)
-        digest = hashlib.sha256(data).hexdigest()
+        self._session.execute(
+            delete(PayloadChunkRow).where(PayloadChunkRow.message_id == message_id)
+        )
+        digest, size = self._store_raw(message_id, data)
         payload = self._session.get(PayloadRow, message_id)
         if payload is None:
-            self._session.add(PayloadRow(message_id=message_id, data=data, sha256=digest))
+            self._session.add(PayloadRow(message_id=message_id, sha256=digest))
         else:
-            payload.data = data
             payload.sha256 = digest
         row.sha256 = digest
-        row.size = len(data)
+        row.size = size
         row.updated_at = self._now()
         self._session.flush()
 
@@ -233,8 +257,17 @@ class UnitOfWork:
         )
 
 
-def _checked_digest(raw: bytes, given: str | None) -> str:
-    digest = hashlib.sha256(raw).hexdigest()
+def _pieces(raw: bytes | Iterable[bytes]) -> Iterator[bytes]:
+    if isinstance(raw, bytes | bytearray | memoryview):
+        data = bytes(raw)
+        yield from (data[i : i + RAW_CHUNK] for i in range(0, len(data), RAW_CHUNK))
+        return
+    for piece in raw:
+        for i in range(0, len(piece), RAW_CHUNK):
+            yield bytes(piece[i : i + RAW_CHUNK])
+
+
+def _checked_digest(digest: str, given: str | None) -> str:
     if given is not None and given.lower() != digest:
         raise ValueError(f"sha256 {given} does not match the raw bytes ({digest})")
     return digest

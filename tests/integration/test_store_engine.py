@@ -25,6 +25,7 @@ TABLES = {
     "orders",
     "order_lines",
     "documents",
+    "payload_chunks",
 }
 
 
@@ -106,12 +107,17 @@ def test_a_database_at_the_first_revision_is_upgraded_on_start(tmp_path: Path) -
                     "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
                 )
             )
+            connection.execute(
+                text("INSERT INTO payloads (message_id, data, sha256) VALUES (1, :d, 'x')"),
+                {"d": b"UNB+\x00\xff'"},
+            )
         # when the gateway starts (migrations are applied on start)
         migrate(engine)
-        # then the old message is kept and has the new column with its default
+        # then the old message is kept with the new columns' defaults, and its bytes
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT status, accept_duplicate FROM messages"))
-            assert [tuple(r) for r in rows] == [("failed", False)]
+            rows = connection.execute(text("SELECT status, accept_duplicate, test FROM messages"))
+            assert [tuple(r) for r in rows] == [("failed", False, False)]
+        assert Store(engine).raw(1) == b"UNB+\x00\xff'"
     finally:
         engine.dispose()
 

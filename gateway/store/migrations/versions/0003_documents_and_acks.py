@@ -1,4 +1,5 @@
-"""Mapped documents in their own table; test flag, document number and partner acks on messages.
+"""Mapped documents in their own table; test flag, document number and partner acks on messages;
+raw bytes stored in pieces (payload_chunks) so that large files are never whole in memory.
 
 Revision ID: 0003_documents_and_acks
 Revises: 0002_accept_duplicate
@@ -44,10 +45,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_documents"),
     )
     op.create_index("ix_documents_message_id_seq", "documents", ["message_id", "seq"], unique=True)
+    op.create_table(
+        "payload_chunks",
+        sa.Column(
+            "message_id",
+            sa.Integer(),
+            sa.ForeignKey("messages.id", name="fk_payload_chunks_message_id_messages"),
+            nullable=False,
+        ),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("message_id", "seq", name="pk_payload_chunks"),
+    )
+    op.execute(
+        "INSERT INTO payload_chunks (message_id, seq, data) "
+        "SELECT message_id, 0, data FROM payloads"
+    )
+    with op.batch_alter_table("payloads") as batch:
+        batch.drop_column("data")
 
 
 def downgrade() -> None:
-    """Revert this revision."""
+    """Revert this revision (the pieces of each payload are joined again, one at a time)."""
+    with op.batch_alter_table("payloads") as batch:
+        batch.add_column(sa.Column("data", sa.LargeBinary(), nullable=True))
+    bind = op.get_bind()
+    ids = bind.execute(sa.text("SELECT message_id FROM payloads")).scalars().all()
+    for message_id in ids:
+        pieces = bind.execute(
+            sa.text("SELECT data FROM payload_chunks WHERE message_id = :m ORDER BY seq"),
+            {"m": message_id},
+        ).scalars()
+        bind.execute(
+            sa.text("UPDATE payloads SET data = :d WHERE message_id = :m"),
+            {"d": b"".join(bytes(p) for p in pieces), "m": message_id},
+        )
+    op.drop_table("payload_chunks")
     op.drop_index("ix_documents_message_id_seq", table_name="documents")
     op.drop_table("documents")
     with op.batch_alter_table("messages") as batch:
