@@ -1,6 +1,6 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
-python bench/run.py [translate|batch|latency|edifact ...]   # only those named
+python bench/run.py [translate|batch|latency|edifact|pipeline ...]   # only those named
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ sys.path.insert(0, str(REPO))
 
 from bench.edifact_reader import bench_edifact_reader  # noqa: E402
 from bench.orders import make_order  # noqa: E402
+from bench.pipeline_large import main as bench_pipeline_sizes  # noqa: E402
 from gateway.mapping import MappingSet  # noqa: E402
-from gateway.pipeline.translate import translate  # noqa: E402
+from gateway.pipeline.translate import TranslateContext, translate  # noqa: E402
+from gateway.validate import EdifactSchemas  # noqa: E402
 
 GATEWAY = Path(sys.executable).with_name("gateway")
 
@@ -40,18 +42,20 @@ def timed(label: str, runs: int, work: Callable[[], object]) -> float:
 
 def bench_translate() -> None:
     """Parse + validate + map in memory, by order size."""
-    mappings = MappingSet.load(REPO / "mappings")
+    context = TranslateContext(
+        MappingSet.load(REPO / "mappings"), EdifactSchemas.load(REPO / "schemas")
+    )
     for lines in (10, 1_000, 10_000):
         data = make_order("B1", lines)
         best = timed(
             f"translate ORDERS, {lines:>6} lines ({len(data) // 1024} KiB)",
             5,
-            lambda d=data: translate(d, "bench.edi", mappings, None),
+            lambda d=data: translate(d, "bench.edi", context, None),
         )
         print(f"{'':<48} {lines / best:,.0f} lines/s")
     data = make_order("B2", 10_000)
     tracemalloc.start()
-    translate(data, "bench.edi", mappings, None)
+    translate(data, "bench.edi", context, None)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(
@@ -127,6 +131,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "batch": bench_batch,
     "latency": bench_latency,
     "edifact": bench_edifact_reader,
+    "pipeline": lambda: bench_pipeline_sizes([1_000, 10_000, 100_000]),
 }
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ __all__ = [
     "EdifactMessage",
     "InterchangeHeader",
     "acknowledgement_for",
+    "assemble_interchange",
     "message_segments",
     "parse_interchange",
     "parse_interchanges",
@@ -55,7 +56,7 @@ def parse_interchanges(
         elif isinstance(event, MessageRead):
             messages.append(event.message)
         elif header is not None:
-            interchanges.append(_interchange(header, messages, event))
+            interchanges.append(assemble_interchange(header, messages, event))
     return interchanges
 
 
@@ -84,12 +85,13 @@ def read_interchange_header(
     except ParseError:
         return None
     # Only the header was read: what it says of the missing rest is not news.
-    return _interchange(header, [], InterchangeClosed((), 0, None))
+    return assemble_interchange(header, [], InterchangeClosed((), 0, None))
 
 
-def _interchange(
+def assemble_interchange(
     header: EdifactHeader, messages: list[EdifactMessage], closed: InterchangeClosed
 ) -> EdifactInterchange:
+    """The whole interchange from what the streaming reader reported of it."""
     segments = [header.unb, *closed.groups, *(s for m in messages for s in m.segments)]
     if closed.unz is not None:
         segments.append(closed.unz)

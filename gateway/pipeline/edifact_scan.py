@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.errors import Issue
-from gateway.formats.edifact import EdifactInterchange, EdifactMessage
+from gateway.formats.edifact import EdifactInterchange, EdifactMessage, assemble_interchange
 from gateway.formats.edifact_reader import (
     EdifactHeader,
     InterchangeClosed,
@@ -64,25 +64,9 @@ class InterchangeScan:
 
         An interchange of more than OUTLINE_LIMIT messages is outlined without them.
         """
-        h = self.header
-        return EdifactInterchange(
-            syntax_identifier=h.syntax_identifier,
-            syntax_version=h.syntax_version,
-            sender_id=h.sender_id,
-            sender_qualifier=h.sender_qualifier,
-            recipient_id=h.recipient_id,
-            recipient_qualifier=h.recipient_qualifier,
-            prepared_at=h.prepared_at,
-            control_ref=h.control_ref,
-            application_ref=h.application_ref,
-            ack_requested=h.ack_requested,
-            test=h.test,
-            delimiters=h.delimiters,
-            una_present=h.una_present,
-            messages=tuple(self.outlines) if self.count <= OUTLINE_LIMIT else (),
-            segments=(),
-            issues=self.issues,
-        )
+        messages = self.outlines if self.count <= OUTLINE_LIMIT else []
+        closed = InterchangeClosed(self.issues, self.count, None)
+        return assemble_interchange(self.header, messages, closed)
 
 
 def stored_events(gateway: Gateway, record: MessageRecord, partner: Partner) -> Iterator[ReadEvent]:

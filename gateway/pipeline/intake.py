@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 # A live worker holds a claimed file for milliseconds (read, commit, release); a claim this
 # old was left by a worker that died.
 ABANDONED_AFTER = timedelta(minutes=2)
+# Files are read, hashed and stored in pieces of this size.
+READ_PIECE = 1 << 20
 
 
 def intake(gateway: Gateway) -> list[int]:
@@ -43,8 +46,7 @@ def recover_claimed(gateway: Gateway) -> list[int]:
         if reclaimed is None:
             continue
         claimed = DroppedFile(abandoned.partner, reclaimed)
-        data = claimed.path.read_bytes()
-        known = gateway.store.find_by_sha256(hashlib.sha256(data).hexdigest())
+        known = gateway.store.find_by_sha256(_sha256_of(claimed.path))
         if known is not None and known.filename == original_name(claimed.path):
             log.info(
                 "msg=%s partner=%s claimed file %s was already stored; releasing it",
@@ -59,9 +61,12 @@ def recover_claimed(gateway: Gateway) -> list[int]:
 
 
 def received_file(
-    partner: str | None, filename: str | None, data: bytes, parent_id: int | None = None
+    partner: str | None, filename: str | None, data: bytes | None, parent_id: int | None = None
 ) -> NewMessage:
-    """A new inbound message for a file's bytes, before anything is known of its content."""
+    """A new inbound message for a file's bytes, before anything is known of its content.
+
+    Without `data` the store derives sha256 and size while it writes the bytes.
+    """
     return NewMessage(
         direction="in",
         partner=partner,
@@ -71,28 +76,42 @@ def received_file(
         stage=status.RECEIVED,
         status=status.PENDING,
         filename=filename,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest() if data is not None else None,
+        size=len(data) if data is not None else None,
         parent_id=parent_id,
     )
 
 
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    for piece in _pieces_of(path):
+        digest.update(piece)
+    return digest.hexdigest()
+
+
+def _pieces_of(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        while piece := file.read(READ_PIECE):
+            yield piece
+
+
 def _commit(gateway: Gateway, claimed: DroppedFile) -> int:
-    data = claimed.path.read_bytes()
     name = original_name(claimed.path)
+    size = claimed.path.stat().st_size
     with gateway.store.unit_of_work() as uow:
+        # Stored piece by piece as it is read: a 130 MB file is never whole in memory.
         record = uow.add_message(
-            received_file(claimed.partner, name, data),
-            raw=data,
+            received_file(claimed.partner, name, None),
+            raw=_pieces_of(claimed.path),
             actor="intake",
-            reason=f"received {name} ({len(data)} bytes)",
+            reason=f"received {name} ({size} bytes)",
         )
     log.info(
-        "msg=%s partner=%s received %s (%d bytes, sha256 %s)",
+        "msg=%s partner=%s received %s (%s bytes, sha256 %s)",
         record.id,
         claimed.partner,
         name,
-        len(data),
+        record.size,
         record.sha256,
     )
     _release(gateway, claimed, record.id)

@@ -315,3 +315,26 @@ def test_structure_error_is_rejected_with_ucs_and_ucd_at_the_place(gateway: Gate
         ("UCS", (("13",),)),
         ("UCD", (("37",), ("2", "2"))),
     ]
+
+
+def test_past_the_outline_limit_contrl_answers_at_interchange_level(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an interchange of two orders, and a limit of one message outline (10,000 in use)
+    monkeypatch.setattr("gateway.pipeline.edifact_scan.OUTLINE_LIMIT", 1)
+    text = ORDER.read_bytes().decode("latin-1")
+    start, end = text.index("UNH+1"), text.index("UNZ")
+    second = text[start:end].replace("UNH+1+", "UNH+2+").replace("UNT+21+1", "UNT+21+2")
+    two = (text[:end] + second + text[end:]).replace("UNZ+1+", "UNZ+2+").encode("latin-1")
+    drop(gateway, "two.edi", two)
+    intake(gateway)
+    run_due(gateway)
+    # then both orders are answered, and the CONTRL is UCI 0083 = 7 without UCM (ISO 9735-4:
+    # 7 acknowledges every lower level not explicitly rejected)
+    (inbound,) = messages(gateway, direction="in")
+    assert inbound.status == "done" and inbound.message_ref == "1,2"
+    (ours,) = [m for m in messages(gateway, direction="out") if m.message_type == "CONTRL"]
+    body = parse_interchange(gateway.store.raw(ours.id) or b"").messages[0].segments
+    assert [s.tag for s in body] == ["UNH", "UCI", "UNT"]
+    assert body[1].value(4) == "7"
+    assert len([m for m in messages(gateway, direction="out") if m.message_type == "ORDRSP"]) == 2
