@@ -26,8 +26,6 @@ from gateway.store import MessageRecord, NewMessage, UnitOfWork
 log = logging.getLogger(__name__)
 
 PARTNER_ACK = "partner_ack"
-# Acknowledgement states that still wait for the partner.
-WAITING = ("pending", "received")
 
 
 def emit_acknowledgement(
@@ -98,11 +96,12 @@ def reconcile(
 ) -> list[int]:
     """Apply a partner's CONTRL or APERAK to the outbound messages it names; their ids."""
     partner = record.partner or ""
+    # Our own CONTRLs are never acknowledged (ISO 9735-4), so they are never the subject.
     targets = {
         m.id: m
         for reference in ack.references
         for m in gateway.store.outbound_by_reference(partner, reference)
-        if m.message_type not in ("CONTRL",) or ack.kind == "APERAK"
+        if m.message_type != "CONTRL"
     }
     if ack.kind == "CONTRL":
         # UCI 0020 is the UNB 0020 of our interchange, nothing else.
