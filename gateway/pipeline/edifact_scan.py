@@ -40,7 +40,7 @@ class InterchangeScan:
     """One interchange as a pass saw it: header, message outlines and envelope issues."""
 
     header: EdifactHeader
-    # Kept only when the pass needs them (for a CONTRL): memory grows with the message count.
+    # Kept only when the pass needs them (for a CONTRL), and at most OUTLINE_LIMIT of them.
     keep_outlines: bool = True
     outlines: list[EdifactMessage] = field(default_factory=list)
     issues: tuple[Issue, ...] = ()
