@@ -96,7 +96,7 @@ def advance_inbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         status.VALIDATED: _map,
         status.MAPPED: _process,
     }
-    while work.record.stage in steps and work.record.status not in (status.DONE,):
+    while work.record.stage in steps and work.record.status != status.DONE:
         work.record = steps[work.record.stage](gateway, work)
     return work.record
 

@@ -149,8 +149,10 @@ def _negative_ack(
 ) -> None:
     """A rejected interchange is answered with a CONTRL that says why, when we can address one."""
     partner = gateway.settings.partners.get(record.partner or "")
-    if partner is None or record.stage not in ACK_PENDING_STAGES:
-        return  # unknown sender, or the interchange was acknowledged at the map stage already
+    if partner is None or partner.acknowledge == "never":
+        return
+    if record.stage not in ACK_PENDING_STAGES:
+        return  # the interchange was acknowledged at the map stage already
     ic = _acknowledged_interchange(gateway, record, partner)
     if ic is not None and wants_acknowledgement(partner, ic):
         emit_acknowledgement(gateway, uow, record, ic, exc.issues)

@@ -135,12 +135,6 @@ class Store:
         with self._read() as session:
             return [document_record(row) for row in session.scalars(query)]
 
-    def document_count(self, message_id: int) -> int:
-        """How many documents the map stage stored for a message."""
-        query = select(func.count()).where(DocumentRow.message_id == message_id)
-        with self._read() as session:
-            return int(session.scalar(query) or 0)
-
     def outbound_by_reference(self, partner: str, reference: str) -> list[MessageRecord]:
         """Our outbound messages to a partner whose interchange, message or document ref is this."""
         return self._messages(

@@ -464,23 +464,14 @@ def test_acknowledgement_policy_charset_and_expected_acks_are_read(tmp_path: Pat
 
 
 def test_unknown_charset_and_true_false_acknowledge(tmp_path: Path) -> None:
-    # given an unknown codec, and the boolean acknowledge of the first releases
-    text = ACME.replace('qualifier = "14"\n', 'qualifier = "14"\ncharset = "utf-9"\n')
-    write(
-        tmp_path,
-        "config/partners/acme.toml",
-        text.replace("[inbound]\n", "[inbound]\nacknowledge = false\n"),
-    )
+    # given the boolean acknowledge of the first releases, then with an unknown codec
+    never = ACME.replace("[inbound]\n", "[inbound]\nacknowledge = false\n")
+    write(tmp_path, "config/partners/acme.toml", never)
+    assert load_settings(tmp_path, {}).partners["acme"].acknowledge == "never"
+    charset = 'qualifier = "14"\ncharset = "utf-9"\n'
+    write(tmp_path, "config/partners/acme.toml", never.replace('qualifier = "14"\n', charset))
     # then the charset is a problem naming the key
     assert problems_of(tmp_path) == (
         "config/partners/acme.toml: edifact.charset: 'utf-9' is not a character set Python "
         "knows (utf-8, cp1252)",
     )
-    write(
-        tmp_path,
-        "config/partners/acme.toml",
-        text.replace('charset = "utf-9"\n', "").replace(
-            "[inbound]\n", "[inbound]\nacknowledge = false\n"
-        ),
-    )
-    assert load_settings(tmp_path, {}).partners["acme"].acknowledge == "never"
