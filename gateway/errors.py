@@ -57,6 +57,8 @@ class Issue:
     message: str
     location: Location = Location()
     severity: str = "error"
+    # The offending value as it stood in the file (X12 AK404/IK404 copy it back).
+    value: str | None = None
 
     def __str__(self) -> str:
         where = str(self.location)

@@ -250,6 +250,8 @@ class AckStatus(enum.StrEnum):
 
     ACCEPTED = "accepted"
     ACCEPTED_WITH_ERRORS = "accepted_with_errors"
+    # X12 AK901 = P: some transaction sets of the group accepted, others rejected.
+    PARTIALLY_ACCEPTED = "partially_accepted"
     REJECTED = "rejected"
 
 
@@ -263,6 +265,8 @@ class AckError:
     segment_tag: str | None = None
     element_position: int | None = None
     component_position: int | None = None
+    # X12 AK404/IK404: a copy of the bad data element as received.
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +278,8 @@ class MessageAck:
     version: str
     status: AckStatus
     errors: tuple[AckError, ...] = ()
+    # X12 ST03 implementation convention reference (999 AK203).
+    implementation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +297,12 @@ class FunctionalAck:
     errors: tuple[AckError, ...] = ()
     group_ref: str | None = None
     syntax_version: str | None = None
+    # X12: GS01 of the acknowledged group (AK101), GE01 as received (AK902), and ISA09/ISA10
+    # of the acknowledged interchange (TA102/TA103).
+    functional_id: str | None = None
+    sets_included: int | None = None
+    interchange_date: str | None = None
+    interchange_time: str | None = None
 
 
 Document = PurchaseOrder | OrderResponse | ShipNotice | Invoice | FunctionalAck
