@@ -1,6 +1,6 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
-python bench/run.py [translate|batch|latency|edifact|pipeline ...]   # only those named
+python bench/run.py [translate|batch|latency|edifact|pipeline|x12 ...]   # only those named
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO))
 from bench.edifact_reader import bench_edifact_reader  # noqa: E402
 from bench.orders import make_order  # noqa: E402
 from bench.pipeline_large import main as bench_pipeline_sizes  # noqa: E402
+from bench.x12_reader import bench_x12_reader  # noqa: E402
 from gateway.mapping import MappingSet  # noqa: E402
 from gateway.pipeline.translate import TranslateContext, translate  # noqa: E402
 from gateway.validate import EdifactSchemas  # noqa: E402
@@ -132,6 +133,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "latency": bench_latency,
     "edifact": bench_edifact_reader,
     "pipeline": lambda: bench_pipeline_sizes([1_000, 10_000, 100_000]),
+    "x12": bench_x12_reader,
 }
 
 if __name__ == "__main__":

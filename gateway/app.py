@@ -13,6 +13,7 @@ from gateway.mapping import MappingSet
 from gateway.store import Store
 from gateway.transport.local import LocalInbox, LocalOutbox
 from gateway.validate.edifact_schema import EdifactSchemas
+from gateway.validate.x12_schema import X12Schemas
 
 Clock = Callable[[], datetime]
 
@@ -37,6 +38,7 @@ class Gateway:
     outbox: LocalOutbox
     clock: Clock
     rand: Callable[[], float]
+    x12_schemas: X12Schemas
 
     def close(self) -> None:
         """Release the database connections."""
@@ -59,6 +61,12 @@ def load_schemas(settings: Settings) -> EdifactSchemas:
     return EdifactSchemas.load(root)
 
 
+def load_x12_schemas(settings: Settings) -> X12Schemas:
+    """The X12 transaction-set structures: the workspace's, else the packaged ones."""
+    root = settings.schemas if (settings.schemas / "x12").is_dir() else PACKAGED_SCHEMAS
+    return X12Schemas.load(root)
+
+
 def build_gateway(
     settings: Settings, clock: Clock = utc_now, rand: Callable[[], float] | None = None
 ) -> Gateway:
@@ -76,4 +84,5 @@ def build_gateway(
         outbox=LocalOutbox(settings.outbox),
         clock=clock,
         rand=rand or random.SystemRandom().random,
+        x12_schemas=load_x12_schemas(settings),
     )

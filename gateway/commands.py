@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway import output
-from gateway.app import Gateway, build_gateway, load_mappings, load_schemas
+from gateway.app import Gateway, build_gateway, load_mappings, load_schemas, load_x12_schemas
 from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError, Issue, Location
 from gateway.pipeline import ops, status
 from gateway.pipeline.service import StopFlag, batch_pass, serve
-from gateway.pipeline.translate import TranslateContext, Translation, translate
+from gateway.pipeline.translate import TranslateContext, Translation
+from gateway.pipeline.x12_translate import translate_file
 from gateway.store import MessageFilter
 from gateway.workspace import ensure_partner_folders, init_workspace
 
@@ -164,11 +165,12 @@ def cmd_translate(ctx: Context) -> int:
             load_schemas(settings),
             settings.identity,
             list(settings.partners.values()),
+            load_x12_schemas(settings),
         )
     except ConfigError as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from exc
     try:
-        result = translate(raw, path.name, context, partner)
+        result = translate_file(raw, path.name, context, partner)
     except Exception as exc:  # a bug must still not show a partner a traceback
         logging.getLogger(__name__).debug("translate failed", exc_info=exc)
         result = internal_error(path.name, exc)

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from gateway.config_values import Table, suggest
+from gateway.formats.x12_envelope import X12Delimiters
 from gateway.model import DOCUMENT_TYPES
 
 PARTNER_ID = re.compile(r"^[a-z0-9_-]+$")
@@ -47,6 +48,20 @@ ACKNOWLEDGE_POLICIES = ("always", "requested", "never")
 # the interchange was received (UCI 0083 = 8).
 ACKNOWLEDGE_LEVELS = ("syntax", "receipt")
 DEFAULT_ACK_WINDOW = timedelta(hours=24)
+X12_KEYS = (
+    "isa_qualifier",
+    "isa_id",
+    "gs_id",
+    "control_version",
+    "delimiters",
+    "ta1",
+    "functional_ack",
+    "ship_notice_hierarchy",
+    "request_ta1",
+)
+DEFAULT_X12_DELIMITERS = X12Delimiters(suffix="\n")
+# ISA12 interchange control version numbers we write.
+X12_CONTROL_VERSIONS = ("00401", "00501")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # UNB S001.0001 syntax identifier: UNOA..UNOY (character repertoire); S001.0002 version 1-4.
 _SYNTAX_IDENTIFIER = re.compile(r"^UNO[A-Z]$")
@@ -78,11 +93,24 @@ class EdifactIds:
 
 @dataclass(frozen=True)
 class X12Ids:
-    """The partner's X12 identity: ISA05/ISA06 (or ISA07/ISA08) and GS02/GS03."""
+    """The partner's X12 identity: ISA05/ISA06 (or ISA07/ISA08) and GS02/GS03, and its habits."""
 
     isa_qualifier: str
     isa_id: str
     gs_id: str
+    # ISA12 of what we send: 00401 (004010) or 00501 (005010).
+    control_version: str = "00401"
+    # Delimiters of what we send: ISA byte 4, ISA16, ISA11 (00402 on), the byte after ISA16,
+    # and the line break written after each segment.
+    delimiters: X12Delimiters = DEFAULT_X12_DELIMITERS
+    # TA1 for an inbound interchange: never, when ISA14 = 1 asks for it, or always.
+    ta1: str = "requested"
+    # 997 or 999 for an inbound group; "auto" answers 004010 with 997 and 005010 on with 999.
+    functional_ack: str = "auto"
+    # The 856 HL hierarchy: SOPI shipment/order/pack/item (pick and pack), SOI shipment/order/item.
+    ship_notice_hierarchy: str = "SOPI"
+    # ISA14 = 1 on what we send: we ask the partner for a TA1.
+    request_ta1: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,7 +238,7 @@ def _edifact(table: Table) -> EdifactIds:
 
 def _x12(table: Table) -> X12Ids:
     """The [x12] table: ISA05/06 qualifier and id (15 characters at most), GS02/03 id."""
-    table.check_keys(("isa_qualifier", "isa_id", "gs_id"))
+    table.check_keys(X12_KEYS)
     qualifier, isa_id = table.required_text("isa_qualifier"), table.required_text("isa_id")
     if len(qualifier) > 2:
         table.problem("isa_qualifier", f"{qualifier!r} is longer than 2 characters (ISA05)")
@@ -219,7 +247,46 @@ def _x12(table: Table) -> X12Ids:
     gs_id = table.text("gs_id", isa_id).strip()
     if len(gs_id) > 15:
         table.problem("gs_id", f"{gs_id!r} is longer than 15 characters (GS02)")
-    return X12Ids(qualifier, isa_id, gs_id)
+    version = table.choice("control_version", "00401", X12_CONTROL_VERSIONS)
+    return X12Ids(
+        qualifier,
+        isa_id,
+        gs_id,
+        control_version=version,
+        delimiters=_x12_delimiters(table, version),
+        ta1=table.choice("ta1", "requested", ACKNOWLEDGE_POLICIES),
+        functional_ack=table.choice("functional_ack", "auto", ("auto", "997", "999")),
+        ship_notice_hierarchy=table.choice("ship_notice_hierarchy", "SOPI", ("SOPI", "SOI")),
+        request_ta1=table.boolean("request_ta1", False),
+    )
+
+
+def _x12_delimiters(table: Table, version: str) -> X12Delimiters:
+    """`delimiters = { element, component, repetition, segment, line_break }`, each checked."""
+    given = table.table("delimiters") or Table({}, table.file, table.problems, "x12.delimiters.")
+    given.check_keys(("element", "component", "repetition", "segment", "line_break"))
+    # ISA11 is the repetition separator only from 00402 on (before, the code U).
+    repetition = given.text("repetition", "^") if version >= "00402" else None
+    delimiters = X12Delimiters(
+        element=given.text("element", "*"),
+        component=given.text("component", ">"),
+        repetition=repetition,
+        segment=given.text("segment", "~"),
+        suffix=given.text("line_break", "\n"),
+    )
+    chosen = [delimiters.element, delimiters.component, delimiters.segment]
+    chosen += [repetition] if repetition else []
+    if any(len(c) != 1 or c.isalnum() or c == " " for c in chosen) or len(set(chosen)) != len(
+        chosen
+    ):
+        given.problem(
+            "element",
+            f"delimiters {chosen!r} must be single, distinct characters that are neither "
+            "letters, digits nor a space (X12.6)",
+        )
+    if delimiters.suffix not in ("", "\n", "\r\n"):
+        given.problem("line_break", 'line_break must be "", "\\n" or "\\r\\n"')
+    return delimiters
 
 
 def _accept(inbound: Table) -> tuple[tuple[str, str, str], ...]:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from gateway.errors import Location
 from gateway.formats.edifact_acks import PartnerAck
 from gateway.model import PurchaseOrder, document_type
 from gateway.model.codec import to_json
@@ -100,12 +101,38 @@ MESSAGE_COLUMNS = (
 )
 # What the partner's acknowledgement of an outbound message means, for `messages show`.
 ACK_MEANINGS = {
-    "pending": "sent; waiting for the partner's CONTRL until {due}",
+    "pending": "sent; waiting for the partner's acknowledgement (CONTRL, 997/999) until {due}",
     "received": "the partner's CONTRL says received (0083 = 8), not yet checked; due {due}",
     "accepted": "accepted by the partner",
     "rejected": "REJECTED by the partner: see the error below; it is in the failed queue",
+    "partially_accepted": "PARTIALLY ACCEPTED by the partner (997/999 AK9 = P): the rejected "
+    "transaction sets are named below; it is in the failed queue",
     "overdue": "OVERDUE: no acknowledgement from the partner by {due}",
 }
+
+
+def _print_rejected_sets(record: MessageRecord) -> None:
+    """The transaction sets an X12 interchange was partly accepted without (997/999 AK5 = R)."""
+    stored = record.document if isinstance(record.document, dict) else {}
+    verdict = stored.get("x12") if record.direction == "in" else None
+    if not isinstance(verdict, dict):
+        return
+    groups, sets = verdict.get("groups") or {}, verdict.get("sets") or {}
+    if not groups and not sets:
+        return
+    print("\nrejected, answered in the 997/999 (the partner must resend them):")
+    for control, issues in groups.items():
+        print(f"  group {control} (GS06), every set in it:")
+        print("\n".join(f"    - {_stored_issue(i)}" for i in issues))
+    for key, issues in sets.items():
+        control, index = key.split("/", 1)
+        print(f"  transaction set {index} of group {control}:")
+        print("\n".join(f"    - {_stored_issue(i)}" for i in issues))
+
+
+def _stored_issue(data: Mapping[str, Any]) -> str:
+    where = str(Location(**data.get("location", {})))
+    return f"{where}: {data['message']}" if where else str(data["message"])
 
 
 def print_messages(
@@ -160,6 +187,7 @@ def print_message_detail(store: Store, record: MessageRecord, as_json: bool) -> 
         meaning = ACK_MEANINGS.get(record.ack_status, record.ack_status).format(due=due)
         print(f"\nacknowledgement: {meaning}")
     _print_errors(record)
+    _print_rejected_sets(record)
     _print_orders(store, record)
     if children:
         print("\nlinked messages:")

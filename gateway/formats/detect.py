@@ -26,11 +26,25 @@ def detect_standard(data: bytes) -> str:
             return standard
     if _after_header_line(head):
         return "EDIFACT"
+    ebcdic = _ebcdic_standard(data)
+    if ebcdic:
+        message = (
+            f"the file is an {ebcdic} interchange in EBCDIC (it starts with bytes "
+            f"{data[:3].hex(' ')}, {data[:3].decode('cp037')!r} in EBCDIC code page 037); "
+            "the gateway reads ASCII-based character sets only: convert the file to ASCII"
+        )
+        raise ParseError(message, [Issue("format.ebcdic", message, Location(offset=0))])
     message = (
         f"cannot tell the standard: the file {_describe(data, head)}; expected an EDIFACT "
         "interchange (UNA or UNB), an X12 interchange (ISA) or an XML document ('<')"
     )
     raise ParseError(message, [Issue("format.unknown", message, Location(offset=0))])
+
+
+def _ebcdic_standard(data: bytes) -> str | None:
+    # Mainframe partners may send EBCDIC: ISA, UNA and UNB then read as these bytes (cp037/500).
+    text = data.lstrip(b"\x40\x25\x0d")[:3].decode("cp037")
+    return {"ISA": "X12", "UNA": "EDIFACT", "UNB": "EDIFACT"}.get(text)
 
 
 def _after_header_line(head: str) -> bool:

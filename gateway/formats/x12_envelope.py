@@ -160,7 +160,7 @@ class GroupClosed:
     group: X12Group
     ge: Segment | None
     count: int  # transaction sets read in the group
-    issues: tuple[Issue, ...]  # GE count/reference, missing GE, duplicate ST02
+    issues: tuple[Issue, ...]  # GE count/reference, missing GE (a duplicate ST02 is the set's)
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,8 @@ class InterchangeClosed:
     group_count: int
     # Interchange-level issues only (ISA, IEA, segments outside any group).
     issues: tuple[Issue, ...]
+    # TA1 interchange acknowledgements, which X12.5 places after ISA before any GS.
+    ta1: tuple[Segment, ...] = ()
 
 
 X12Event = InterchangeOpened | GroupOpened | TransactionRead | GroupClosed | InterchangeClosed

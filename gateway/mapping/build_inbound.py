@@ -29,10 +29,11 @@ from gateway.mapping.selectors import Selector, SelectorSyntaxError, parse_selec
 from gateway.model import DOCUMENT_TYPES
 
 Table = Mapping[str, Any]
-TAG = re.compile(r"^[A-Z0-9]{3}$")
+# EDIFACT segment tags have three characters, X12 segment identifiers two or three (N1, HL).
+TAG = re.compile(r"^[A-Z0-9]{2,3}$")
 _FIELD_KEYS = {"from", "convert", "label", "required", "many"}
 _GROUP_KEYS = {"start", "members", "ends", "scope", "into", "role", "fields", "by_code"}
-_BY_CODE_KEYS = {"from", "value", "code", "table"}
+_BY_CODE_KEYS = {"from", "value", "code", "table", "pairs"}
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,29 @@ class InboundBuilder:
                     f"{where}.table: code table {table.name} maps {code!r} to {target!r},"
                     f" not a field of {item_class.__name__}"
                 )
-        return ByCodeRule(selectors, int(spec.get("value", 1)), int(spec.get("code", 2)), table)
+        pairs = self.pairs(spec, selectors, where)
+        return ByCodeRule(
+            selectors, int(spec.get("value", 1)), int(spec.get("code", 2)), table, pairs
+        )
+
+    def pairs(self, spec: Table, selectors: tuple[Selector, ...], where: str) -> bool:
+        """`pairs = true`: X12 qualifier/id element pairs from the selected element on."""
+        given = spec.get("pairs", False)
+        if not isinstance(given, bool):
+            self.problems.append(f"{where}.pairs: must be true or false")
+            return False
+        pairs = given is True
+        if pairs and ("value" in spec or "code" in spec):
+            self.problems.append(
+                f"{where}: pairs reads code then value from consecutive elements;"
+                " 'value' and 'code' (component positions) do not apply"
+            )
+        if pairs and any(s.component is not None for s in selectors):
+            self.problems.append(
+                f"{where}.from: with pairs, name the element of the first qualifier"
+                " (e.g. 'PO1.6'), not a component"
+            )
+        return pairs
 
 
 def _targets(group: GroupRule) -> set[str]:

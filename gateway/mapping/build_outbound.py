@@ -15,14 +15,18 @@ from typing import Any
 from gateway.mapping.build_inbound import TAG
 from gateway.mapping.outbound import (
     LOOP_FIELDS,
+    Components,
     Loop,
     Numbering,
     OutboundMapping,
+    Pairs,
     SegmentTemplate,
     Slot,
+    TemplateElement,
 )
 from gateway.mapping.rules import (
     BuildContext,
+    as_list,
     check_keys,
     dataclass_of,
     field_types,
@@ -35,7 +39,7 @@ Table = Mapping[str, Any]
 _SEGMENT_KEYS = {"segment", "for_each", "after", "number", "always", "when"}
 _NUMBER_KEYS = {"from", "key", "parent", "root"}
 _LOOP = re.compile(r"^(\w+) in ([\w.]+)$")
-_COUNT = re.compile(r"^@count:([A-Z0-9]{3})$")
+_META = re.compile(r"^@(?:count:(?P<tag>[A-Z0-9]{2,3})|(?P<hl_child>hl_child))$")
 _LOOP_FIELD = re.compile(r"^(\w+)@(\w+)$")
 
 LoopKey = tuple[str, ...]  # the for_each texts from the outermost loop inwards
@@ -86,10 +90,17 @@ class OutboundBuilder:
         ]
         if len(self.problems) > before:
             return None
+        variant, default = meta.get("variant"), meta.get("default_variant")
+        for key, value in (("variant", variant), ("default_variant", default)):
+            if value is not None and not isinstance(value, str):
+                self.problems.append(f'{source}: mapping.{key}: must be a string, e.g. "SOI"')
+        if len(self.problems) > before:
+            return None
         return OutboundMapping(
             source, meta["standard"], meta["message_type"], meta["version"],
             str(meta.get("agency", "UN")), meta.get("association"), meta["document"],
-            tuple(t for t in templates if t is not None),
+            tuple(t for t in templates if t is not None), variant=variant,
+            default_variant=default,
         )  # fmt: skip
 
     def scopes(self, segments: Table, cls: type, source: str) -> dict[str, _Scope]:
@@ -100,7 +111,7 @@ class OutboundBuilder:
         for name, spec in segments.items():
             where = f"{source}: segments.{name}"
             text = spec.get("for_each") if isinstance(spec, dict) else None
-            current = () if text is None else self.enter(text, current, specs, cls, where)
+            current = self.chain(text, current, specs, cls, where)
             if isinstance(spec, dict) and "number" in spec:
                 if current:
                     self.numbering(spec["number"], specs[current], f"{where}.number")
@@ -111,6 +122,20 @@ class OutboundBuilder:
             chains[name] = current
         loops = {key: spec.loop() for key, spec in specs.items()}
         return {name: self.scope(chain, specs, loops) for name, chain in chains.items()}
+
+    def chain(
+        self, text: object, current: LoopKey, specs: dict[LoopKey, _LoopSpec], cls: type, where: str
+    ) -> LoopKey:
+        """A segment's loops: none, one loop, or a list of loops from the outermost in."""
+        if text is None:
+            return ()
+        texts = as_list(text)
+        if not texts:
+            self.problems.append(f"{where}.for_each: an empty list names no loop")
+            return ()
+        for loop_text in texts:
+            current = self.enter(loop_text, current, specs, cls, where)
+        return current
 
     def enter(
         self, text: object, current: LoopKey, specs: dict[LoopKey, _LoopSpec], cls: type, where: str
@@ -142,7 +167,12 @@ class OutboundBuilder:
             self.problems.append(f"{where}: must be a table, e.g. {{ from = 2 }}")
             return
         check_keys(data, _NUMBER_KEYS, where, self.problems)
-        start = data.get("from", 1)
+        start: object = data.get("from", 1)
+        count = ""
+        # A tag instead of a number: each entry is numbered as the next segment with that tag
+        # will be (X12 HL01 counts every HL of the set, whatever level writes it).
+        if isinstance(start, str) and TAG.match(start):
+            count, start = start, 1
         if not isinstance(start, int) or isinstance(start, bool) or start < 0:
             self.problems.append(f"{where}.from: {start!r} is not a whole number")
             start = 1
@@ -152,7 +182,7 @@ class OutboundBuilder:
         )
         if bool(key) != bool(parent):
             self.problems.append(f"{where}: key and parent go together (a tree needs both)")
-        numbering = Numbering(start, key, parent, str(data.get("root", "")))
+        numbering = Numbering(start, key, parent, str(data.get("root", "")), count)
         if spec.numbering is not None and spec.numbering != numbering:
             self.problems.append(f"{where}: the loop {spec.variable!r} is already numbered")
         spec.numbering = numbering
@@ -194,14 +224,40 @@ class OutboundBuilder:
         always = spec.get("always", False)
         if not isinstance(always, bool):
             self.problems.append(f"{where}.always: must be true or false")
-        elements = []
+        elements: list[TemplateElement] = []
         for index, element in enumerate(parts[1:], start=1):
-            components = element if isinstance(element, list) else [element]
             slot_where = f"{where}.segment[{index}]"
-            elements.append(tuple(self.slot(str(c), cls, scope, slot_where) for c in components))
+            if isinstance(element, dict):
+                elements.append(self.pairs(element, cls, scope, slot_where))
+            else:
+                elements.append(self.components(element, cls, scope, slot_where))
+        tag = str(parts[0])
+        if tag != "HL" and any(s.meta == "hl_child" for s in _slots(elements)):
+            self.problems.append(f"{where}: {{@hl_child}} is HL04 and belongs in an HL segment")
         when = self.when(spec.get("when"), cls, scope, f"{where}.when")
-        return SegmentTemplate(
-            name, str(parts[0]), tuple(elements), scope.loops, always is True, when
+        return SegmentTemplate(name, tag, tuple(elements), scope.loops, always is True, when)
+
+    def components(self, element: object, cls: type, scope: _Scope, where: str) -> Components:
+        """An element: one string, or a list of component strings."""
+        parts = element if isinstance(element, list) else [element]
+        return tuple(self.slot(str(c), cls, scope, where) for c in parts)
+
+    def pairs(self, element: Table, cls: type, scope: _Scope, where: str) -> Pairs:
+        """``{ pairs = [["UP", "{line.gtin}"], ...] }``: X12 qualifier/value element pairs."""
+        check_keys(element, {"pairs"}, where, self.problems)
+        pairs = element.get("pairs")
+        entries = pairs if isinstance(pairs, list) else []
+        if not entries or any(not isinstance(p, list) or len(p) not in (2, 3) for p in entries):
+            self.problems.append(
+                f'{where}.pairs: must be a list of [qualifier, value] pairs, e.g. [["UP",'
+                ' "{line.gtin}"]], or [qualifier, value, unit]'
+            )
+            return Pairs(())
+        return Pairs(
+            tuple(
+                tuple(self.components(e, cls, scope, f"{where}.pairs[{index}]") for e in entry)
+                for index, entry in enumerate(entries)
+            )
         )
 
     def when(self, text: object, cls: type, scope: _Scope, where: str) -> tuple[str, ...]:
@@ -223,7 +279,7 @@ class OutboundBuilder:
             out_converter(convert.strip(), self.context, where, self.problems) if convert else None
         )
         if path_text.startswith("@"):
-            return self.count_slot(path_text, text, func, where)
+            return self.meta_slot(path_text, text, func, where)
         if (numbered := _LOOP_FIELD.match(path_text)) is not None:
             return self.number_slot(numbered, text, func, scope, where)
         path = tuple(path_text.split("."))
@@ -231,12 +287,15 @@ class OutboundBuilder:
         self.path_type(path, cls, types, where)
         return Slot(path=path, convert=func, source=text)
 
-    def count_slot(self, path_text: str, text: str, func: Any, where: str) -> Slot:
-        """``{@count:LIN}``: how many segments with that tag were written so far."""
-        match = _COUNT.match(path_text)
+    def meta_slot(self, path_text: str, text: str, func: Any, where: str) -> Slot:
+        """``{@count:LIN}`` (segments with that tag written so far) or ``{@hl_child}`` (HL04)."""
+        match = _META.match(path_text)
         if match is None:
             self.problems.append(f"{where}: {text!r}: expected {{@count:TAG}}, e.g. {{@count:LIN}}")
-        return Slot(convert=func, source=text, meta=f"count:{match[1] if match else ''}")
+            return Slot(source=text, meta="count:")
+        if match["hl_child"]:
+            return Slot(source=text, meta="hl_child")
+        return Slot(convert=func, source=text, meta=f"count:{match['tag']}")
 
     def number_slot(
         self, numbered: re.Match[str], text: str, func: Any, scope: _Scope, where: str
@@ -277,3 +336,14 @@ class OutboundBuilder:
                 return None
             annotation = types[name]
         return annotation
+
+
+def _slots(elements: list[TemplateElement]) -> list[Slot]:
+    """Every slot of a template's elements, pairs included."""
+    found: list[Slot] = []
+    for element in elements:
+        if isinstance(element, Pairs):
+            found += [s for pair in element.pairs for side in pair for s in side]
+        else:
+            found += list(element)
+    return found

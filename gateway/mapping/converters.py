@@ -1,9 +1,10 @@
 """Named converter functions that mapping files refer to by name.
 
 Python holds only what a mapping file cannot declare: how an EDIFACT number, date or
-code becomes a canonical value and back. The registries are plain dicts built by
-`inbound_converters()` and `outbound_converters()` when a MappingSet is loaded; code
-tables are reached with the name ``code:<table>`` and resolved by the loader.
+code becomes a canonical value and back (the X12 ones are in `x12_converters`). The
+registries are plain dicts built by `inbound_converters()` and `outbound_converters()`
+when a MappingSet is loaded; code tables are reached with the name ``code:<table>`` and
+resolved by the loader.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class InConverter:
     name: str
     func: Callable[[Picked, InContext], object]
     produces: type
+    # Offered only to mapping files of this standard (e.g. "X12"); None: to every file.
+    standard: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class OutConverter:
 
     name: str
     func: Callable[[object, OutContext], str]
+    # Offered only to mapping files of this standard (e.g. "X12"); None: to every file.
+    standard: str | None = None
 
 
 # Characters allowed in an EDIFACT numeric (ISO 9735 clause 12: optional minus sign, digits,
@@ -159,7 +164,9 @@ def inbound_converters() -> dict[str, InConverter]:
         InConverter("decimal", convert_decimal, Decimal),
         InConverter("edifact_date", convert_edifact_date, date),
     ]
-    return {c.name: c for c in items}
+    from gateway.mapping.x12_converters import x12_inbound_converters
+
+    return {c.name: c for c in [*items, *x12_inbound_converters()]}
 
 
 def outbound_converters() -> dict[str, OutConverter]:
@@ -170,4 +177,6 @@ def outbound_converters() -> dict[str, OutConverter]:
         OutConverter("edifact_date", render_edifact_date),
         OutConverter("count", render_count),
     ]
-    return {c.name: c for c in items}
+    from gateway.mapping.x12_converters import x12_outbound_converters
+
+    return {c.name: c for c in [*items, *x12_outbound_converters()]}

@@ -1,4 +1,4 @@
-"""Inbound mappings: one EDIFACT message (UNH..UNT) -> one canonical document.
+"""Inbound mappings: one EDIFACT message (UNH..UNT) or X12 set (ST..SE) -> one document.
 
 A mapping file declares `fields` (one canonical field each, picked by selectors and turned
 into a value by a named converter) and `groups` (repeating segment groups such as the NAD
@@ -7,7 +7,7 @@ party groups or the LIN line groups, each building a nested canonical object).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gateway.errors import Issue, Location, MappingError
@@ -47,12 +47,17 @@ class ByCodeRule:
     Used for item identifiers: LIN C212 and PIA C212 carry 7140 (item number) with 7143
     (item type code) and a code table says whether that is the GTIN, the buyer's or the
     seller's part number. The first value for a field wins.
+
+    With `pairs`, the codes and values are simple elements instead: from the selected
+    element to the end of the segment, each 235 product/service id qualifier is followed by
+    its 234 id (X12 PO106/PO107, PO108/PO109, ...; LIN, IT1 and ACK alike).
     """
 
     selectors: tuple[Selector, ...]
     value: int
     code: int
     table: CodeTable
+    pairs: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ class _Run:
 
 @dataclass(frozen=True)
 class InboundMapping:
-    """A loaded inbound mapping: EDIFACT message segments -> canonical document."""
+    """A loaded inbound mapping: EDIFACT message or X12 set segments -> canonical document."""
 
     source: str
     standard: str
@@ -236,26 +241,45 @@ class InboundMapping:
 
 def _distribute(rule: ByCodeRule, span: list[Segment], run: _Run, item: dict[str, object]) -> None:
     """Assign each coded value (e.g. LIN C212.7140 by its 7143) to the field its code names."""
+    for code, value, where in _coded_values(rule, span, run.file):
+        if not value or code is None:
+            continue
+        name = _item_field(rule, code, where, run)
+        if name is not None and name not in item:
+            item[name] = value
+
+
+def _coded_values(
+    rule: ByCodeRule, span: list[Segment], file: str | None
+) -> Iterator[tuple[str | None, str | None, Location]]:
+    """Every (code, value, where the code stands) the rule's selectors find, in order."""
     for selector in rule.selectors:
+        if rule.pairs:
+            for seg in (s for s in span if selector.matches(s)):
+                for element in range(selector.element, len(seg.elements) + 1, 2):
+                    code, value = seg.value(element), seg.value(element + 1)
+                    where = Location(file, seg.position, seg.tag, element)
+                    yield _stripped(code), _stripped(value), where
+            continue
         for picked in selector.every(span):
-            value = _component(picked.components, rule.value)
+            seg = picked.segment
+            where = Location(file, seg.position, seg.tag, picked.element, rule.code)
             code = _component(picked.components, rule.code)
-            if not value or code is None:
-                continue
-            name = _item_field(rule, picked, code, run)
-            if name is not None and name not in item:
-                item[name] = value
+            yield code, _component(picked.components, rule.value), where
 
 
-def _item_field(rule: ByCodeRule, picked: Picked, code: str, run: _Run) -> str | None:
+def _item_field(rule: ByCodeRule, code: str, where: Location, run: _Run) -> str | None:
     """The canonical field a code names, recording a code the table rejects."""
     try:
         return rule.table.lookup(code)
     except ConversionError as exc:
-        seg = picked.segment
-        where = Location(run.file, seg.position, seg.tag, picked.element, rule.code)
-        run.issues.append(Issue(exc.code, f"{seg.tag} item type code '{code}' {exc.reason}", where))
+        tag = where.segment_tag
+        run.issues.append(Issue(exc.code, f"{tag} item type code '{code}' {exc.reason}", where))
         return None
+
+
+def _stripped(text: str | None) -> str | None:
+    return text.strip() or None if text else None
 
 
 def _component(components: tuple[str, ...], position: int) -> str | None:

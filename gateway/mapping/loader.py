@@ -6,7 +6,8 @@ A file may say ``extends = "<file name in the same folder>"`` to reuse another m
 (ORDERS D96B reuses D96A and changes only the version). Overrides and `extends` merge the
 same way: `fields`, `segments` and each group's `fields` entries replace the base's
 entries of the same name or add new ones (a new segment goes after the one named by its
-`after` key, or at the end); `codes` tables are merged entry by entry, the override winning.
+`after` key, or at the end), and an entry that is only ``omit = true`` removes the base's;
+`codes` tables are merged entry by entry, the override winning.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from gateway.model import DOCUMENT_TYPES
 Table = dict[str, Any]
 _META_KEYS = {
     "standard", "message_type", "version", "direction", "document", "header_ends", "agency",
-    "association", "description",
+    "association", "description", "variant", "default_variant",
 }  # fmt: skip
 _TOP_KEYS = {"mapping", "fields", "groups", "segments", "codes", "extends"}
 
@@ -130,17 +131,20 @@ def check_meta(data: Table, shown: str, problems: list[str]) -> bool:
 
 
 def file_context(base: BuildContext, data: Table, shown: str, problems: list[str]) -> BuildContext:
-    """The build context with the file's own `[codes.<table>]` entries merged over the tables."""
+    """The context for one file: its standard's converters, its `[codes.<table>]` merged in."""
+    standard = str(data["mapping"]["standard"]).upper()
+    inbound = {n: c for n, c in base.inbound.items() if c.standard in (None, standard)}
+    outbound = {n: c for n, c in base.outbound.items() if c.standard in (None, standard)}
     overrides = data.get("codes", {})
     if not isinstance(overrides, dict):
         problems.append(f"{shown}: codes: must be a table of tables")
-        return base
+        return BuildContext(inbound, outbound, base.tables)
     tables = dict(base.tables)
     for name, codes in overrides.items():
         entries = parse_codes(codes, f"{shown}: codes.{name}", problems)
         table = tables.get(name, CodeTable(name))
         tables[name] = table.merged(entries)
-    return BuildContext(base.inbound, base.outbound, tables)
+    return BuildContext(inbound, outbound, tables)
 
 
 def default_context(

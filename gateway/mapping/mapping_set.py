@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,12 +28,22 @@ from gateway.mapping.outbound import OutboundMapping
 from gateway.mapping.rules import BuildContext
 
 InKey = tuple[str, str, str]  # standard, message type, version
-OutKey = tuple[str, str, str, str]  # document type, standard, message type, version
+# document type, standard, message type, version, variant ("" for none)
+OutKey = tuple[str, str, str, str, str]
+# X12 GS08 version/release/industry identifier code: 004010, 004010VICS, 005010X231A1.
+_X12_VERSION = re.compile(r"^(\d{6})")
 
 
-def normalise_version(version: str) -> str:
-    """EDIFACT UNH S009 0052/0054 as one word: 'D:96A', '96A' and 'D96A' all give 'D96A'."""
+def normalise_version(version: str, standard: str = "EDIFACT") -> str:
+    """One word per version: EDIFACT 'D:96A', '96A' -> 'D96A'; X12 '004010VICS' -> '004010'.
+
+    EDIFACT UNH S009 0052/0054 may come apart or together; X12 GS08 is six digits of version
+    and release followed by an industry or implementation identifier the mapping ignores.
+    """
     text = version.replace(":", "").strip().upper()
+    if standard.upper() == "X12":
+        match = _X12_VERSION.match(text)
+        return match[1] if match else text
     return f"D{text}" if text[:1].isdigit() else text
 
 
@@ -63,6 +74,7 @@ class MappingSet:
         result = cls()
         defaults = result._load_defaults(reader, context)
         result._load_partners(reader, context, defaults, partner_ids)
+        result._check_variants(problems)
         if problems:
             raise ConfigError(problems)
         return result
@@ -115,18 +127,17 @@ class MappingSet:
         self, built: InboundMapping | OutboundMapping, partner: str | None, reader: FileReader
     ) -> bool:
         """Register a mapping; a second file for the same message is a problem."""
-        version = normalise_version(built.version)
+        standard = built.standard.upper()
+        version = normalise_version(built.version, standard)
         clash: InboundMapping | OutboundMapping | None
         if isinstance(built, InboundMapping):
-            in_key = (partner, (built.standard.upper(), built.message_type, version))
+            in_key = (partner, (standard, built.message_type, version))
             clash = self.inbound_maps.get(in_key)
             if clash is None:
                 self.inbound_maps[in_key] = replace(built, partner=partner)
         else:
-            out_key = (
-                partner,
-                (built.document_type, built.standard.upper(), built.message_type, version),
-            )
+            message = (built.document_type, standard, built.message_type, version)
+            out_key = (partner, (*message, built.variant or ""))
             clash = self.outbound_maps.get(out_key)
             if clash is None:
                 self.outbound_maps[out_key] = replace(built, partner=partner)
@@ -134,19 +145,31 @@ class MappingSet:
             reader.problems.append(f"{built.source}: maps the same message as {clash.source}")
         return clash is None
 
+    def _check_variants(self, problems: list[str]) -> None:
+        """Each `default_variant` must name a variant of its message that was loaded."""
+        for (partner, key), mapping in self.outbound_maps.items():
+            default = mapping.default_variant
+            same = (k for p, k in self.outbound_maps if p in (None, partner))
+            known = {k[4] for k in same if k[:4] == key[:4]}
+            if default and default not in known:
+                names = ", ".join(sorted(known - {""})) or "none"
+                problems.append(
+                    f"{mapping.source}: mapping.default_variant: {default!r} is not a variant"
+                    f" of {' '.join(key[1:4])} (variants: {names})"
+                )
+
     def inbound(
         self, standard: str, message_type: str, version: str, partner: str | None = None
     ) -> InboundMapping:
-        """The partner's inbound mapping, else the default; MappingError when there is none."""
-        key = (standard.upper(), message_type.upper(), normalise_version(version))
+        """The partner's inbound mapping, else the default; MappingError when there is none.
+
+        An X12 version is GS08 as received: 004010VICS finds the 004010 mapping."""
+        key = (standard.upper(), message_type.upper(), normalise_version(version, standard))
         found = self.inbound_maps.get((partner, key)) or self.inbound_maps.get((None, key))
         if found is None:
-            raise _none(
-                "inbound",
-                " ".join(key),
-                partner,
-                sorted({" ".join(k) for _, k in self.inbound_maps}),
-            )
+            # Only the same standard's mappings can stand in for the one asked for.
+            existing = sorted({" ".join(k) for _, k in self.inbound_maps if k[0] == key[0]})
+            raise _none("inbound", " ".join(key), partner, existing)
         return found
 
     def outbound(
@@ -156,14 +179,48 @@ class MappingSet:
         message_type: str,
         version: str,
         partner: str | None = None,
+        *,
+        variant: str | None = None,
     ) -> OutboundMapping:
-        """The partner's outbound mapping, else the default; MappingError when there is none."""
-        key = (document_type, standard.upper(), message_type.upper(), normalise_version(version))
+        """The partner's outbound mapping, else the default; MappingError when there is none.
+
+        `variant` picks one of several mappings of the same message (`[mapping] variant`, e.g.
+        the 856 hierarchy "SOPI" or "SOI"); a message that has no variants ignores it.
+        """
+        message = (
+            document_type, standard.upper(), message_type.upper(),
+            normalise_version(version, standard),
+        )  # fmt: skip
+        wanted, variants = self._variant(message, partner, variant)
+        key = (*message, wanted)
         found = self.outbound_maps.get((partner, key)) or self.outbound_maps.get((None, key))
         if found is None:
-            existing = sorted({" ".join(k) for _, k in self.outbound_maps})
-            raise _none("outbound", " ".join(key), partner, existing)
+            asked = " ".join(message) + (f" variant {wanted}" if wanted else "")
+            if variants and not wanted:
+                asked += f" without a variant (variants: {', '.join(variants)})"
+            same = (k for _, k in self.outbound_maps if k[1] == message[1])
+            existing = sorted({" ".join(k).strip() for k in same})
+            raise _none("outbound", asked, partner, existing)
         return found
+
+    def _variant(
+        self, message: tuple[str, ...], partner: str | None, variant: str | None
+    ) -> tuple[str, list[str]]:
+        """The variant to look up ("" for none) and the message's variants.
+
+        A message without variants ignores the one asked for; with variants, no variant
+        means the `default_variant` its mappings name.
+        """
+        same = [
+            m
+            for (p, k), m in self.outbound_maps.items()
+            if k[:4] == message and p in (None, partner)
+        ]
+        variants = sorted({m.variant for m in same if m.variant})
+        if not variants:
+            return "", variants
+        default = next((m.default_variant for m in same if m.default_variant), None)
+        return variant or default or "", variants
 
 
 def _none(direction: str, asked: str, partner: str | None, existing: list[str]) -> MappingError:

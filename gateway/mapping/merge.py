@@ -22,9 +22,12 @@ def merge_mapping(base: Table, override: Table) -> Table:
 
 
 def merge_named(base: Table, override: Table) -> Table:
-    """Entries replaced by name in place; new entries after their `after` entry or at the end."""
+    """Entries replaced by name in place, new ones after `after` or at the end, `omit` dropped."""
     merged = dict(base)
     for name, entry in override.items():
+        if isinstance(entry, dict) and entry.get("omit") is True:
+            merged.pop(name, None)
+            continue
         if name in merged:
             merged[name] = entry
             continue

@@ -1,4 +1,4 @@
-"""Outbound mappings: one canonical document -> the body segments of one EDIFACT message.
+"""Outbound mappings: one canonical document -> the body segments of one message or X12 set.
 
 A mapping file lists `segments` in order, each as ``[TAG, element, ...]`` where an element
 is a string or a list of component strings. A string is either a literal code (``"231"``)
@@ -29,8 +29,30 @@ and ``{package@parent}`` is then the number of the item whose ``key`` equals thi
 / 7166 parent id rule (and X12 HL01/HL02): the consignment is level 1, packages follow.
 A parent must come before its children in the list.
 
-Counts. ``{@count:LIN}`` is the number of LIN segments written so far in the message: the
-CNT C270 control total (6069 = 2, number of line items) whatever the nesting.
+Counts. ``{@count:LIN}`` is the number of LIN segments written so far in the message,
+this one included when the segment is itself a LIN: the CNT C270 control total (6069 = 2,
+number of line items) whatever the nesting, and X12 CTT01.
+
+Nested loops without segments of their own. ``for_each`` may list the loops from the
+outermost in: ``for_each = ["package in packages", "item in package.lines"]`` writes a
+segment per line of every package when nothing is written per package (X12 856 S/O/I).
+
+X12 element pairs. An element may be ``{ pairs = [["UP", "{line.gtin}"], ["IN",
+"{line.buyer_part}"]] }``: qualifier/value elements (235/234 in PO1, LIN, IT1; 374/373 in
+ACK04/05; 66/67 in N103/04), written only when the value has one, packed from the first
+position of the block so that no qualifier stands without its value (X12 paired syntax
+notes). A pair may carry a third element that goes with the value, such as its unit
+(TD106/TD107/TD108 ``["G", "{package.gross_weight_kg|x12_decimal}", "KG"]``). The block
+always spans all its elements, so elements after it keep their positions. A value whose
+qualifier is empty is a problem, not a lone value.
+
+X12 HL hierarchy. One counter runs over the whole hierarchy: HL01 is ``{@count:HL}``. A
+loop numbered ``number = { from = "HL", ... }`` (a tag instead of a first number) gives each
+entry the HL01 its first HL segment gets, so ``{package@number}`` is the package's HL01
+and, with ``key``/``parent``/``root``, ``{package@parent}`` is its parent's HL01 (HL02);
+segments of a loop nested in it name ``{package@number}`` as their HL02. ``{@hl_child}``
+is HL04: 1 when the HL written next is subordinate to this one (its HL02 is this HL01),
+else 0; it is filled in once the whole transaction set is written.
 """
 
 from __future__ import annotations
@@ -44,6 +66,7 @@ from gateway.errors import Issue, Location, MappingError
 from gateway.formats.segments import Segment
 from gateway.mapping.converters import ConversionError, OutContext
 from gateway.mapping.rules import OutFunc
+from gateway.mapping.x12_hierarchy import HL_CHILD, fill_hl_children
 from gateway.model import Document
 
 # Loop variables' numbers are kept in the scope under "<variable>@number" / "@parent".
@@ -55,7 +78,7 @@ class Slot:
     """One component of a segment template: a literal, or a canonical path with a converter.
 
     `meta` is a loop number (``number``/``parent`` of the loop variable in `path`) or, with
-    an empty path, ``count:<TAG>``.
+    an empty path, ``count:<TAG>`` or ``hl_child``.
     """
 
     literal: str | None = None
@@ -73,6 +96,25 @@ class Numbering:
     key: tuple[str, ...] = ()
     parent: tuple[str, ...] = ()
     root: str = ""
+    # A segment tag (`from = "HL"`): each entry is numbered as the next segment with that tag.
+    count: str = ""
+
+
+Components = tuple[Slot, ...]
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """X12 qualifier/value element pairs, written only when the value has one, packed left.
+
+    Each entry is (qualifier, value) or (qualifier, value, what goes with the value, such as
+    its unit).
+    """
+
+    pairs: tuple[tuple[Components, ...], ...]
+
+
+TemplateElement = Components | Pairs
 
 
 @dataclass(frozen=True)
@@ -90,7 +132,7 @@ class SegmentTemplate:
 
     name: str
     tag: str
-    elements: tuple[tuple[Slot, ...], ...]
+    elements: tuple[TemplateElement, ...]
     loops: tuple[Loop, ...] = ()
     always: bool = False
     when: tuple[str, ...] = ()
@@ -114,26 +156,69 @@ class _Render:
         if template.when and _empty(_resolve(template.when, scope)):
             return None
         elements: list[tuple[str, ...]] = []
-        placeholders = values = 0
-        for slots in template.elements:
-            texts = [self.slot(template, s, scope) for s in slots]
-            filled = [t for s, t in zip(slots, texts, strict=True) if s.literal is None]
-            placeholders += len(filled)
-            values += sum(1 for t in filled if t)
-            keep = not filled or any(filled)
-            elements.append(_trim(tuple(texts)) if keep else ())
-        if placeholders and not values and not template.always:
+        tally = _Tally()
+        for element in template.elements:
+            if isinstance(element, Pairs):
+                elements.extend(self.pairs(template, element, scope, tally))
+            else:
+                elements.append(self.composite(template, element, scope, tally))
+        if tally.placeholders and not tally.values and not template.always:
             return None
         while elements and not elements[-1]:
             elements.pop()
         self.written[template.tag] += 1
         return Segment(template.tag, tuple(e or ("",) for e in elements))
 
+    def composite(
+        self, template: SegmentTemplate, slots: Components, scope: Mapping[str, object],
+        tally: _Tally,
+    ) -> tuple[str, ...]:  # fmt: skip
+        """One element's components; empty when it has placeholders and all are empty."""
+        texts = [self.slot(template, s, scope) for s in slots]
+        filled = [t for s, t in zip(slots, texts, strict=True) if s.literal is None]
+        tally.placeholders += len(filled)
+        tally.values += sum(1 for t in filled if t)
+        keep = not filled or any(filled)
+        return _trim(tuple(texts)) if keep else ()
+
+    def pairs(
+        self, template: SegmentTemplate, block: Pairs, scope: Mapping[str, object],
+        tally: _Tally,
+    ) -> list[tuple[str, ...]]:  # fmt: skip
+        """The pairs that have a value, packed, then empty elements to the block's width."""
+        written: list[tuple[str, ...]] = []
+        for entry in block.pairs:
+            own, before = _Tally(), len(self.issues)
+            qualifier, value, *more = [self.composite(template, e, scope, own) for e in entry]
+            tally.placeholders += own.placeholders
+            if not value:
+                continue
+            tally.values += 1
+            # A qualifier that failed its conversion is reported already.
+            if not qualifier and len(self.issues) == before:
+                self.lone_value(template, entry[1], value)
+            written += [qualifier, value, *more]
+        return written + [()] * (sum(len(e) for e in block.pairs) - len(written))
+
+    def lone_value(
+        self, template: SegmentTemplate, slots: Components, value: tuple[str, ...]
+    ) -> None:
+        """Record a value whose qualifier is empty: X12 writes the two as a pair or not at all."""
+        source = " ".join(s.source or s.literal or "" for s in slots)
+        message = (
+            f"{template.tag} {source}: '{value[0]}' has no qualifier to go with it (the element"
+            " before it in the pair is empty); an X12 id or date is written with its qualifier"
+        )
+        where = Location(segment_tag=template.tag, xpath=source)
+        self.issues.append(Issue("mapping.pair", message, where))
+
     def slot(self, template: SegmentTemplate, slot: Slot, scope: Mapping[str, object]) -> str:
         """The text of one component."""
         if slot.literal is not None:
             return slot.literal
-        value = self.value(slot, scope)
+        if slot.meta == "hl_child":
+            return HL_CHILD
+        value = self.value(slot, scope, template.tag)
         if value is None or slot.convert is None:
             return "" if value is None else str(value)
         try:
@@ -144,13 +229,22 @@ class _Render:
             self.issues.append(Issue(exc.code, message, where))
             return ""
 
-    def value(self, slot: Slot, scope: Mapping[str, object]) -> object:
-        """A canonical value, a loop number or a count of segments written."""
+    def value(self, slot: Slot, scope: Mapping[str, object], tag: str) -> object:
+        """A canonical value, a loop number or a count of segments written (this one too)."""
         if slot.meta is None:
             return _resolve(slot.path, scope)
         if not slot.path:
-            return self.written[slot.meta.partition(":")[2]]
+            counted = slot.meta.partition(":")[2]
+            return self.written[counted] + (1 if counted == tag else 0)
         return scope.get(f"{slot.path[0]}@{slot.meta}")
+
+
+@dataclass
+class _Tally:
+    """Placeholders met in a segment and how many of them had a value."""
+
+    placeholders: int = 0
+    values: int = 0
 
 
 def _resolve(path: Sequence[str], scope: Mapping[str, object]) -> object:
@@ -194,7 +288,9 @@ class _Iteration:
         numbering, variable = self.loop.numbering, self.loop.variable
         numbers: dict[str, int] = {}
         for index, item in enumerate(items):
-            number = numbering.start + index
+            # Counted: the number the entry's first `count` segment is about to get (HL01).
+            count = numbering.count
+            number = render.written[count] + 1 if count else numbering.start + index
             inner = {**scope, variable: item, f"{variable}@number": str(number)}
             if numbering.key:
                 inner[f"{variable}@parent"] = self.parent(item, index, numbers, render)
@@ -224,7 +320,7 @@ class _Iteration:
 
 @dataclass(frozen=True)
 class OutboundMapping:
-    """A loaded outbound mapping: canonical document -> EDIFACT body segments."""
+    """A loaded outbound mapping: canonical document -> EDIFACT or X12 body segments."""
 
     source: str
     standard: str
@@ -235,11 +331,15 @@ class OutboundMapping:
     document_type: str
     segments: tuple[SegmentTemplate, ...]
     partner: str | None = None
+    # A named alternative of the same message (e.g. the 856 hierarchy SOPI or SOI), and the
+    # variant used when none is asked for.
+    variant: str | None = None
+    default_variant: str | None = None
 
     def apply(self, document: Document, decimal_mark: str = ".") -> list[Segment]:
-        """Body segments (BGM .. UNS/CNT) without UNH/UNT; MappingError lists every problem."""
+        """The body segments, without UNH/UNT or ST/SE; MappingError lists every problem."""
         render = _Render(OutContext(decimal_mark))
-        out = _render_run(self.segments, 0, {"": document}, render)
+        out = fill_hl_children(_render_run(self.segments, 0, {"": document}, render))
         if render.issues:
             count = len(render.issues)
             message = (

@@ -1,4 +1,4 @@
-"""Segment selectors: the small path syntax a mapping file uses to pick EDIFACT values.
+"""Segment selectors: the small path syntax a mapping file uses to pick EDIFACT or X12 values.
 
 Syntax: ``TAG[e.c=V|W]...ELEMENT[.COMPONENT]``, all positions 1-based as in the
 directories. ``DTM[1.1=137].1`` is the whole C507 of the DTM whose 2005 qualifier is 137;
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from gateway.formats.segments import Segment
 
 _SELECTOR = re.compile(
-    r"^(?P<tag>[A-Z0-9]{3})(?P<tests>(?:\[[^\[\]]+\])*)\.(?P<element>\d+)(?:\.(?P<component>\d+))?$"
+    r"^(?P<tag>[A-Z0-9]{2,3})(?P<tests>(?:\[[^\[\]]+\])*)\.(?P<element>\d+)(?:\.(?P<component>\d+))?$"
 )
 _TEST = re.compile(r"^(?P<element>\d+)(?:\.(?P<component>\d+))?=(?P<values>[^|]+(?:\|[^|]+)*)$")
 

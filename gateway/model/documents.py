@@ -280,6 +280,8 @@ class MessageAck:
     errors: tuple[AckError, ...] = ()
     # X12 ST03 implementation convention reference (999 AK203).
     implementation: str | None = None
+    # X12 999 CTX business unit identifier of the set: element and value, e.g. BEG03, PO-1.
+    business_unit: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

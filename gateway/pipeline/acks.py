@@ -26,6 +26,8 @@ from gateway.store import MessageRecord, NewMessage, UnitOfWork
 log = logging.getLogger(__name__)
 
 PARTNER_ACK = "partner_ack"
+# Our acknowledgements are never acknowledged in turn (ISO 9735-4; X12: no 997 for a 997).
+NEVER_ACKNOWLEDGED = ("CONTRL", "997", "999", "TA1")
 
 
 def emit_acknowledgement(
@@ -101,11 +103,9 @@ def reconcile(
         m.id: m
         for reference in ack.references
         for m in gateway.store.outbound_by_reference(partner, reference)
-        if m.message_type != "CONTRL"
+        if m.message_type not in NEVER_ACKNOWLEDGED
     }
-    if ack.kind == "CONTRL":
-        # UCI 0020 is the UNB 0020 of our interchange, nothing else.
-        targets = {i: m for i, m in targets.items() if m.interchange_ref in ack.references}
+    targets = {i: m for i, m in targets.items() if _subject_of(ack, m)}
     if not targets:
         log.warning(
             "msg=%s partner=%s %s refers to %s, which we did not send",
@@ -119,9 +119,21 @@ def reconcile(
     return sorted(targets)
 
 
+def _subject_of(ack: PartnerAck, message: MessageRecord) -> bool:
+    """Whether the acknowledgement is about this message of ours, by the reference it quotes."""
+    if ack.kind in ("CONTRL", "TA1"):
+        # UCI 0020 is our UNB 0020; TA101 is our ISA13.
+        return message.interchange_ref in ack.references
+    if ack.kind in ("997", "999"):
+        # AK102 is the GS06 of our group.
+        refs = {r.lstrip("0") for r in ack.references}
+        return message.standard == "X12" and (message.group_ref or "").lstrip("0") in refs
+    return True
+
+
 def _apply(uow: UnitOfWork, record: MessageRecord, target: MessageRecord, ack: PartnerAck) -> None:
     reason = f"{ack.summary()} (message {record.id})"
-    if ack.status == "rejected":
+    if ack.status in ("rejected", "partially_accepted"):
         log.error(
             "msg=%s partner=%s our %s %s was rejected by the partner's %s: %s",
             target.id,
@@ -139,7 +151,7 @@ def _apply(uow: UnitOfWork, record: MessageRecord, target: MessageRecord, ack: P
             target.id,
             actor="runner",
             status=status.FAILED,
-            ack_status="rejected",
+            ack_status=ack.status,
             error_code="partner.rejected",
             error_text=f"rejected by the partner's {ack.kind} (message {record.id})",
             error_issues=issues,

@@ -7,27 +7,19 @@ the documents table and processed in batches, each batch committed with its prog
 
 from __future__ import annotations
 
-import itertools
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 from gateway.app import Gateway
 from gateway.config import Partner
-from gateway.errors import (
-    Issue,
-    Location,
-    MappingError,
-    PermanentError,
-    UnknownPartnerError,
-    ValidationError,
-)
+from gateway.errors import Issue, Location, MappingError, ParseError, ValidationError
+from gateway.formats.detect import detect_standard
 from gateway.formats.edifact import EdifactMessage
 from gateway.formats.edifact_acks import PartnerAck
 from gateway.formats.edifact_reader import EdifactHeader
 from gateway.model import document_type
 from gateway.model.codec import to_json
-from gateway.pipeline import status
+from gateway.pipeline import status, x12_inbound
 from gateway.pipeline.acks import (
     PARTNER_ACK,
     ack_json,
@@ -35,142 +27,67 @@ from gateway.pipeline.acks import (
     wants_acknowledgement,
 )
 from gateway.pipeline.edifact_scan import InterchangeScan, messages_of, scan, stored_events
-from gateway.pipeline.processing import process_documents
+from gateway.pipeline.inbound_common import (
+    DuplicateInterchange,
+    FoundInterchange,
+    InboundWork,
+    Stage,
+    check_same_bytes,
+    earlier_original,
+    partner_of,
+    process_stage,
+    raise_errors,
+    split_interchanges,
+    summarize_warnings,
+)
 from gateway.pipeline.translate import header_issues, map_message, message_issues
-from gateway.store import MessageRecord, NewDocument, NewMessage
+from gateway.store import MessageRecord, NewDocument
+
+__all__ = ["DuplicateInterchange", "advance_inbound", "partner_of"]
 
 log = logging.getLogger(__name__)
-
-# Earlier messages with the same interchange reference that do not make this one a duplicate:
-# duplicates and discarded ones themselves, and failed ones (a rejected interchange may be
-# resent under its reference once fixed).
-NOT_AN_ORIGINAL = (status.DUPLICATE, status.DISCARDED, *status.FAILED_QUEUE)
-# Issues kept on a failed message; past this, one more issue says how many were left out.
-MAX_ISSUES = 1000
-
-
-class DuplicateInterchange(PermanentError):
-    """The same interchange (partner + UNB 0020, or the same bytes) was received before."""
-
-    code = "duplicate"
-
-    def __init__(self, message: str, original_id: int, issues: Sequence[Issue] = ()) -> None:
-        super().__init__(message, issues)
-        self.original_id = original_id
-
-
-@dataclass
-class InboundWork:
-    """One inbound message being worked on, with what earlier stages learnt this run."""
-
-    record: MessageRecord
-    warnings: list[Issue] = field(default_factory=list)
-
-
-def partner_of(gateway: Gateway, record: MessageRecord) -> Partner:
-    """The partner whose inbox the file came from."""
-    partner = gateway.settings.partners.get(record.partner or "")
-    if partner is None:
-        raise UnknownPartnerError(
-            f"partner {record.partner!r} has no profile in config/partners/",
-            [
-                Issue(
-                    "partner.unknown",
-                    f"add config/partners/{record.partner}.toml or move the "
-                    "file to a configured partner's inbox",
-                    Location(file=record.filename),
-                )
-            ],
-        )
-    return partner
 
 
 def advance_inbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
     """Run the stages from the last checkpoint to the end."""
     if record.stage == status.RECEIVED:
-        _check_same_bytes(gateway, record)
+        check_same_bytes(gateway, record)
     work = InboundWork(record)
-    steps = {
-        status.RECEIVED: _parse,
-        status.PARSED: _validate,
-        status.VALIDATED: _map,
-        status.MAPPED: _process,
-    }
+    steps = x12_inbound.STAGES if is_x12(gateway, record) else _STAGES
     while work.record.stage in steps and work.record.status != status.DONE:
         work.record = steps[work.record.stage](gateway, work)
     return work.record
 
 
-def _check_same_bytes(gateway: Gateway, record: MessageRecord) -> None:
-    if record.sha256 is None or record.accept_duplicate:
-        return
-    original = gateway.store.find_by_sha256(record.sha256, exclude_id=record.id)
-    if original is not None and original.id < record.id:
-        raise DuplicateInterchange(
-            f"the same bytes (sha256 {record.sha256[:12]}...) were received as message "
-            f"{original.id} ({original.filename})",
-            original.id,
-        )
+def is_x12(gateway: Gateway, record: MessageRecord) -> bool:
+    """True for an X12 file: known from the parse stage on, sniffed before it."""
+    if record.standard is not None or record.stage != status.RECEIVED:
+        return record.standard == "X12"
+    first = next(gateway.store.raw_chunks(record.id), b"")
+    try:
+        return detect_standard(first[:4096]) == "X12"
+    except ParseError:
+        return False
 
 
 def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
     partner = partner_of(gateway, work.record)
     scans = scan(stored_events(gateway, work.record, partner), keep_outlines=False)
     if len(scans) > 1:
-        return _split(gateway, work.record, scans)
+        found = [FoundInterchange(s.header.offset, s.header.control_ref) for s in scans]
+        return split_interchanges(gateway, work.record, "EDIFACT", found)
     ic = scans[0]
     control_ref = ic.header.control_ref
-    earlier = [
-        m
-        for m in gateway.store.interchange_messages(partner.id, control_ref)
-        if m.id < work.record.id
-    ]
-    original = next((m for m in earlier if m.status not in NOT_AN_ORIGINAL), None)
-    if original is not None and not work.record.accept_duplicate:
+    original, failed = earlier_original(gateway, work.record, partner, control_ref)
+    if original is not None:
         _checkpoint_parsed(gateway, work, ic, superseded=[])
         raise DuplicateInterchange(
             f"interchange {control_ref} from {partner.id} was received before as message "
             f"{original.id} ({original.filename})",
             original.id,
         )
-    # A partner may resend a rejected interchange under the same reference once it is fixed;
-    # the failed copy is then superseded, so that no later retry can process it a second time.
-    _checkpoint_parsed(gateway, work, ic, [m for m in earlier if m.status in status.FAILED_QUEUE])
+    _checkpoint_parsed(gateway, work, ic, failed)
     return work.record
-
-
-def _split(gateway: Gateway, record: MessageRecord, scans: list[InterchangeScan]) -> MessageRecord:
-    """Several interchanges in one file: each becomes a message of its own, this one is done."""
-    raw = gateway.store.raw(record.id) or b""
-    starts = [0, *(s.header.offset for s in scans[1:]), len(raw)]
-    with gateway.store.unit_of_work() as uow:
-        for index, piece in enumerate(itertools.pairwise(starts), start=1):
-            data = raw[piece[0] : piece[1]]
-            uow.add_message(
-                NewMessage(
-                    direction="in",
-                    partner=record.partner,
-                    standard="EDIFACT",
-                    message_type=None,
-                    version=None,
-                    stage=status.RECEIVED,
-                    status=status.PENDING,
-                    filename=f"{record.filename}#{index}",
-                    parent_id=record.id,
-                ),
-                raw=data,
-                actor="runner",
-                reason=f"interchange {index} of {len(scans)} in {record.filename}",
-            )
-        refs = ", ".join(s.header.control_ref for s in scans)
-        return uow.update_message(
-            record.id,
-            actor="runner",
-            standard="EDIFACT",
-            stage=status.PARSED,
-            status=status.DONE,
-            reason=f"{len(scans)} interchanges ({refs}): each goes on as a message of its own",
-        )
 
 
 def _checkpoint_parsed(
@@ -285,55 +202,9 @@ def _mapped(  # noqa: PLR0917 - the stage's collectors, filled as the stream is 
         yield NewDocument(kind, body, dict(to_json(mapped.envelope)), header.test)
 
 
-def raise_errors(kind: type[PermanentError], what: str, issues: Sequence[Issue]) -> None:
-    """Raise `kind` with every error issue (at most MAX_ISSUES kept) when there is any."""
-    errors = [i for i in dict.fromkeys(issues) if i.severity == "error"]
-    if not errors:
-        return
-    kept = errors[:MAX_ISSUES]
-    if len(errors) > MAX_ISSUES:
-        kept.append(Issue("issues.more", f"{len(errors) - MAX_ISSUES} more errors are not listed"))
-    raise kind(
-        f"{what}: {errors[0].message}"
-        + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-        kept,
-    )
-
-
-def summarize_warnings(issues: Sequence[Issue]) -> list[Issue]:
-    """Warnings once each: the same sentence repeated for many messages is counted instead."""
-    counts: dict[tuple[str, str], list[Issue]] = {}
-    for issue in issues:
-        if issue.severity != "error":
-            counts.setdefault((issue.code, issue.message), []).append(issue)
-    return [
-        same[0]
-        if len(same) == 1
-        else Issue(
-            same[0].code, f"{same[0].message} ({len(same)} times)", same[0].location, "warning"
-        )
-        for same in counts.values()
-    ]
-
-
-def _process(gateway: Gateway, work: InboundWork) -> MessageRecord:
-    partner = partner_of(gateway, work.record)
-    record, summary = process_documents(gateway, work.record, partner)
-    with gateway.store.unit_of_work() as uow:
-        record = uow.update_message(
-            record.id,
-            actor="runner",
-            stage=status.PROCESSED,
-            status=status.DONE,
-            reason=summary or "nothing to process",
-        )
-    log.info(
-        "msg=%s partner=%s processed %s %s (interchange %s): %s",
-        record.id,
-        partner.id,
-        record.message_type,
-        record.version,
-        record.interchange_ref,
-        summary,
-    )
-    return record
+_STAGES: dict[str, Stage] = {
+    status.RECEIVED: _parse,
+    status.PARSED: _validate,
+    status.VALIDATED: _map,
+    status.MAPPED: process_stage,
+}

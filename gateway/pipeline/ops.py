@@ -48,7 +48,7 @@ def retry(
         raise OpsError(f"message {message_id} is outbound; only inbound files are duplicates")
     again: dict[str, object] = {}
     reason = "retry requested, duplicate accepted" if accept_duplicate else "retry requested"
-    if record.direction == "out" and record.ack_status == "rejected":
+    if record.direction == "out" and record.ack_status in ("rejected", "partially_accepted"):
         # The partner refused the interchange: send it again under new control references
         # (the old UNB 0020 would now be a duplicate on its side).
         again = {"stage": status.CREATED, "ack_status": None, "ack_due_at": None}

@@ -12,10 +12,13 @@ from gateway.model.codec import document_from_json
 from gateway.pipeline import status
 from gateway.pipeline.inbound import partner_of
 from gateway.pipeline.stages import OutboundPlan, render_edifact
+from gateway.pipeline.x12_render import X12Plan, next_x12_numbers, render_x12
 from gateway.store import MessageRecord
 
 log = logging.getLogger(__name__)
 
+# What we send that is never itself acknowledged (ISO 9735-4; X12: no 997 answers a 997).
+ACKNOWLEDGEMENTS = ("CONTRL", "997", "999", "TA1")
 # UNB 0020 is an..14 and UNH 0062 an..14: counters wrap before they outgrow the field.
 EDIFACT_REF_WRAP = 99_999_999_999_999
 
@@ -31,6 +34,8 @@ def advance_outbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
 
 def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
     partner = partner_of(gateway, record)
+    if record.standard == "X12":
+        return _render_x12(gateway, record, partner)
     if record.standard != "EDIFACT":
         raise MappingError(
             f"{record.standard} output is not available yet",
@@ -70,6 +75,31 @@ def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
             filename=filename,
             interchange_ref=control_ref,
             message_ref=message_ref,
+            reason=f"rendered {len(data)} bytes as {filename}",
+        )
+
+
+def _render_x12(gateway: Gateway, record: MessageRecord, partner: Partner) -> MessageRecord:
+    stored = record.document if isinstance(record.document, dict) else {}
+    document = document_from_json(stored["type"], stored["document"])
+    numbers = next_x12_numbers(gateway.store, partner.id)
+    now = gateway.clock()
+    plan = X12Plan(partner, gateway.settings.identity, numbers, now, test=bool(stored.get("test")))
+    data = render_x12(
+        document, plan, gateway.mappings, record.message_type or "", record.version or ""
+    )
+    control_ref = f"{numbers.interchange:09d}"
+    filename = _filename(partner.transport.filename_pattern, partner.id, record, control_ref, now)
+    with gateway.store.unit_of_work() as uow:
+        uow.set_raw(record.id, data)
+        return uow.update_message(
+            record.id,
+            actor="runner",
+            stage=status.RENDERED,
+            filename=filename,
+            interchange_ref=control_ref,
+            group_ref=str(numbers.group),
+            message_ref=f"{numbers.transaction:04d}",
             reason=f"rendered {len(data)} bytes as {filename}",
         )
 
@@ -132,5 +162,5 @@ def _send(gateway: Gateway, record: MessageRecord) -> MessageRecord:
 
 
 def _expects_ack(partner: Partner, record: MessageRecord) -> bool:
-    """We wait for the partner's CONTRL on what we send, except on our own CONTRLs."""
-    return partner.expect_ack and record.message_type != "CONTRL"
+    """We wait for the partner's CONTRL or 997/999 on what we send, never on acknowledgements."""
+    return partner.expect_ack and record.message_type not in ACKNOWLEDGEMENTS

@@ -15,8 +15,9 @@ from gateway.formats.edifact import EdifactInterchange, read_interchange_header
 from gateway.pipeline import status
 from gateway.pipeline.acks import emit_acknowledgement, flag_overdue, wants_acknowledgement
 from gateway.pipeline.edifact_scan import scan, stored_events
-from gateway.pipeline.inbound import DuplicateInterchange, advance_inbound
+from gateway.pipeline.inbound import DuplicateInterchange, advance_inbound, is_x12
 from gateway.pipeline.outbound import advance_outbound
+from gateway.pipeline.x12_inbound import negative_acknowledgements
 from gateway.store import MessageRecord, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -147,12 +148,15 @@ def _fail(gateway: Gateway, record: MessageRecord, exc: PermanentError) -> Messa
 def _negative_ack(
     gateway: Gateway, uow: UnitOfWork, record: MessageRecord, exc: PermanentError
 ) -> None:
-    """A rejected interchange is answered with a CONTRL that says why, when we can address one."""
+    """A rejected interchange is answered (CONTRL, TA1, 997/999) saying why, where we can."""
+    if record.stage not in ACK_PENDING_STAGES:
+        return  # the interchange was acknowledged at the map stage already
+    if is_x12(gateway, record):
+        negative_acknowledgements(gateway, uow, record, exc)
+        return
     partner = gateway.settings.partners.get(record.partner or "")
     if partner is None or partner.acknowledge == "never":
         return
-    if record.stage not in ACK_PENDING_STAGES:
-        return  # the interchange was acknowledged at the map stage already
     ic = _acknowledged_interchange(gateway, record, partner)
     if ic is not None and wants_acknowledgement(partner, ic):
         emit_acknowledgement(gateway, uow, record, ic, exc.issues)

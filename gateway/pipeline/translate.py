@@ -25,6 +25,7 @@ from gateway.mapping import MappingSet
 from gateway.model import Document, Envelope
 from gateway.validate.edifact_schema import EdifactSchemas
 from gateway.validate.edifact_structure import validate_message
+from gateway.validate.x12_schema import X12Schemas
 
 # Messages about our own interchanges: read by the gateway itself, never mapped, accepted from
 # every known partner (ISO 9735-4 CONTRL; APERAK, the application acknowledgement).
@@ -229,6 +230,7 @@ class TranslateContext:
     schemas: EdifactSchemas
     identity: Identity | None = None
     known_partners: Sequence[Partner] = ()
+    x12_schemas: X12Schemas | None = None
 
 
 def translate(

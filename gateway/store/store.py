@@ -136,7 +136,7 @@ class Store:
             return [document_record(row) for row in session.scalars(query)]
 
     def outbound_by_reference(self, partner: str, reference: str) -> list[MessageRecord]:
-        """Our outbound messages to a partner whose interchange, message or document ref is this."""
+        """Our outbound messages to a partner with this interchange, group, message or doc ref."""
         return self._messages(
             select(MessageRow)
             .where(
@@ -146,6 +146,8 @@ class Store:
                     MessageRow.interchange_ref == reference,
                     MessageRow.message_ref == reference,
                     MessageRow.document_ref == reference,
+                    # X12 GS06 is numeric: a partner may quote it zero-padded (AK102).
+                    MessageRow.group_ref == (reference.lstrip("0") or reference),
                 ),
             )
             .order_by(MessageRow.id)
