@@ -25,7 +25,7 @@ def test_rejection_by_the_partner_shows_in_messages_show_status_and_failed_list(
     (ordrsp,) = [m for m in workspace.messages() if m["message_type"] == "ORDRSP"]
     assert ordrsp["ack_status"] == "pending"
     pending = workspace.gateway("messages", "show", str(ordrsp["id"])).stdout
-    assert "acknowledgement: sent; waiting for the partner's acknowledgement (CONTRL, 997/999)" in pending
+    assert "waiting for the partner's acknowledgement (CONTRL, 997/999) until" in pending
     # when acme's CONTRL rejects that interchange (UCI 0083 = 4)
     workspace.drop("acme", "contrl.edi", _partner_contrl(ordrsp["interchange_ref"], "4"))
     assert workspace.gateway("batch").code == 0
