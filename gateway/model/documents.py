@@ -13,6 +13,7 @@ class IdScheme(enum.StrEnum):
 
     GLN = "GLN"
     DUNS = "DUNS"
+    DUNS_PLUS_4 = "DUNS+4"  # X12 66 = 9: DUNS with a four-character location suffix
     BUYER_ASSIGNED = "buyer"
     SELLER_ASSIGNED = "seller"
     MUTUAL = "mutual"
@@ -31,6 +32,8 @@ class Party:
     postal_code: str | None = None
     country: str | None = None
     tax_id: str | None = None  # VAT registration number (EDIFACT RFF+VA after the NAD)
+    # Country subdivision: state or province (X12 N402, EDIFACT NAD 3229, UBL CountrySubentity).
+    state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,12 @@ class PurchaseOrder:
     bill_to: Party | None = None
     notes: tuple[str, ...] = ()
     function: str = "original"
+    # X12 BEG02 purchase order type (SA stand-alone, DS drop ship, RL release, ...).
+    order_type: str | None = None
+    # The buyer's department and our vendor number at the buyer (X12 REF DP / REF IA, EDIFACT
+    # RFF); US retailers expect both echoed on the 856 and 810.
+    department: str | None = None
+    vendor_number: str | None = None
 
 
 class LineStatus(enum.StrEnum):
@@ -167,6 +176,10 @@ class ShipNotice:
     carrier_name: str | None = None
     carrier_scheme: str | None = None
     transport_mode: str | None = None  # UN/ECE Recommendation 19 code (30 road, 10 sea ...)
+    # The bill of lading number (X12 REF BM, EDIFACT RFF+BM).
+    bill_of_lading: str | None = None
+    department: str | None = None  # echoed from the order (X12 REF DP)
+    vendor_number: str | None = None  # echoed from the order (X12 REF IA)
 
 
 @dataclass(frozen=True)
@@ -243,6 +256,9 @@ class Invoice:
     allowances_charges: tuple[AllowanceCharge, ...] = ()
     lines_total: Decimal | None = None
     allowance_charge_total: Decimal | None = None
+    ship_date: date | None = None  # X12 DTM 011, EDIFACT DTM 35 (despatch date)
+    department: str | None = None  # echoed from the order (X12 REF DP)
+    vendor_number: str | None = None  # echoed from the order (X12 REF IA)
 
 
 class AckStatus(enum.StrEnum):

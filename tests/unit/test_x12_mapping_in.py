@@ -83,6 +83,8 @@ def test_vics_004010_order_maps_number_date_parties_and_lines(
     order = map_set(mappings, tx)
     # then BEG, DTM 002, the N1 ST loop and every PO1/PID are in the canonical order
     assert order.order_number == "08292233294"
+    # BEG02 SA stand-alone order; REF DP department 038 (no REF IA in this order)
+    assert (order.order_type, order.department, order.vendor_number) == ("SA", "038", None)
     assert order.function == "original"
     assert order.order_date == date(2010, 11, 27)
     assert order.requested_delivery_date == date(2010, 12, 14)
@@ -92,6 +94,7 @@ def test_vics_004010_order_maps_number_date_parties_and_lines(
         name="XYZ RETAIL",
         street="31875 SOLON RD",
         city="SOLON",
+        state="OH",
         postal_code="44139",
     )
     assert order.buyer is None
@@ -133,6 +136,7 @@ def test_005010_drop_ship_order_reads_zero_padded_quantities_and_sku_pairs(
         name="Wile E Coyote",
         street="111 Canyon Court",
         city="Phoenix",
+        state="AZ",
         postal_code="85001",
         country="US",
     )
@@ -289,6 +293,7 @@ def test_an_unknown_party_role_is_dropped_and_a_known_one_kept(mappings: Mapping
         id_scheme="GLN",
         name="BUYER INC",
         city="CHICAGO",
+        state="IL",
         postal_code="60601",
         country="US",
     )

@@ -83,11 +83,12 @@ BUYER = Party(
     name="XYZ RETAIL",
     street="31875 SOLON RD",
     city="SOLON",
+    state="OH",
     postal_code="44139",
     country="US",
 )
 SELLER = Party(id="5412345000013", id_scheme="GLN", name="ACME WIDGETS", city="DAYTON")
-SHIP_TO = Party(id="0012", id_scheme="buyer", name="XYZ STORE 12", city="ATLANTA")
+SHIP_TO = Party(id="0012", id_scheme="buyer", name="XYZ STORE 12", city="ATLANTA", state="GA")
 
 
 # --- 855 ---------------------------------------------------------------------------------
@@ -239,6 +240,9 @@ def ship_notice() -> ShipNotice:
         carrier_name="FAST FREIGHT",
         transport_mode="30",
         tracking_number="PRO778899",
+        bill_of_lading="BOL-55120",
+        department="038",
+        vendor_number="V-1207",
         buyer=BUYER,
         seller=SELLER,
         ship_to=SHIP_TO,
@@ -392,6 +396,9 @@ def invoice() -> Invoice:
         order_date=date(2024, 3, 1),
         issue_date=date(2024, 3, 5),
         delivery_date=date(2024, 3, 6),
+        ship_date=date(2024, 3, 4),
+        department="038",
+        vendor_number="V-1207",
         ship_notice_number="ASN-2024-88",
         currency="USD",
         due_date=date(2024, 4, 4),
