@@ -1,11 +1,13 @@
 """The whole inbound pipeline on one large interchange: time and peak memory per size.
 
 Each size runs in a fresh child process (so its peak RSS is its own) on a fresh workspace:
-the file is dropped in acme's inbox, taken, parsed, validated, mapped, acknowledged with one
-CONTRL and its orders recorded. Order responses are switched off for the run: 100,000 ORDRSP
-interchanges would measure the outbound side, not how a large file is split and processed.
+the file is dropped in the partner's inbox, taken, parsed, validated, mapped, acknowledged
+(one CONTRL, or one 997 for the X12 group) and its orders recorded. Order responses are
+switched off for the run: 100,000 outbound interchanges would measure the outbound side, not
+how a large file is split and processed. EDIFACT: ORDERS D96A from acme; X12: 850 004010 from
+globex (`--x12`).
 
-    python bench/pipeline_large.py 1000 10000 100000
+    python bench/pipeline_large.py [--x12] 1000 10000 100000
 """
 
 from __future__ import annotations
@@ -54,7 +56,24 @@ def write_interchange(path: Path, orders: int) -> int:
     return path.stat().st_size
 
 
-def child(orders: int) -> None:
+def write_x12(path: Path, orders: int) -> int:
+    """Write one 850 004010 interchange from globex with `orders` sets; its size."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+    from bench.x12_orders import order
+
+    isa = (
+        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'GLOBEX':<15}*ZZ*{'GATEWAY':<15}*261120*0930*U*00401*"
+        "000000001*0*P*>~\n"
+    )
+    with path.open("w", encoding="ascii", newline="") as out:
+        out.write(isa + "GS*PO*GLOBEX*GATEWAY*20261120*0930*1*X*004010~\n")
+        for number in range(1, orders + 1):
+            out.write(order(number))
+        out.write(f"GE*{orders}*1~\nIEA*1*000000001~\n")
+    return path.stat().st_size
+
+
+def child(orders: int, standard: str) -> None:
     """Run in a child process: set up, generate, process, print one JSON line of figures."""
     import os
 
@@ -69,13 +88,15 @@ def child(orders: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp)
         init_workspace(workspace)
-        profile = workspace / "config" / "partners" / "acme.toml"
+        partner = "globex" if standard == "X12" else "acme"
+        profile = workspace / "config" / "partners" / f"{partner}.toml"
         text = profile.read_text()
         start, end = text.index("\n[[outbound]]"), text.index("\n[transport]")
         profile.write_text(text[:start] + text[end:])
-        inbox = workspace / "inbox" / "acme"
+        inbox = workspace / "inbox" / partner
         staging = workspace / "big.tmp"
-        size = write_interchange(staging, orders)
+        write = write_x12 if standard == "X12" else write_interchange
+        size = write(staging, orders)
         gateway = build_gateway(load_settings(workspace, {}))
         try:
             start = time.perf_counter()
@@ -115,13 +136,17 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], standard: str = "EDIFACT") -> None:
     """Run each size in its own process and print a table."""
-    print("pipeline on one large interchange (parse, validate, map, CONTRL, record orders)")
+    answer = "997" if standard == "X12" else "CONTRL"
+    print(
+        f"{standard} pipeline on one large interchange (parse, validate, map, {answer}, "
+        "record orders)"
+    )
     print(f"{'orders':>8} {'MB':>8} {'seconds':>9} {'orders/s':>9} {'peak RSS MiB':>13}  outcome")
     for orders in sizes:
         done = subprocess.run(
-            [sys.executable, __file__, "--child", str(orders)],
+            [sys.executable, __file__, "--child", standard, str(orders)],
             capture_output=True,
             text=True,
             check=False,
@@ -140,6 +165,7 @@ def main(sizes: list[int]) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        child(int(sys.argv[2]))
+        child(int(sys.argv[3]), sys.argv[2])
     else:
-        main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+        chosen = "X12" if "--x12" in sys.argv else "EDIFACT"
+        main([int(a) for a in sys.argv[1:] if a != "--x12"] or [1000, 10000], chosen)

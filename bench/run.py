@@ -1,6 +1,6 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
-python bench/run.py [translate|batch|latency|edifact|pipeline|x12 ...]   # only those named
+python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12 ...]   # only those named
 """
 
 from __future__ import annotations
@@ -134,6 +134,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "edifact": bench_edifact_reader,
     "pipeline": lambda: bench_pipeline_sizes([1_000, 10_000, 100_000]),
     "x12": bench_x12_reader,
+    "pipeline-x12": lambda: bench_pipeline_sizes([1_000, 10_000, 100_000], "X12"),
 }
 
 if __name__ == "__main__":

@@ -31,9 +31,10 @@ from gateway.pipeline.inbound_common import (
     DuplicateInterchange,
     FoundInterchange,
     InboundWork,
+    ParsedInterchange,
     Stage,
     check_same_bytes,
-    earlier_original,
+    checkpoint_parsed,
     partner_of,
     process_stage,
     raise_errors,
@@ -76,50 +77,19 @@ def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
     if len(scans) > 1:
         found = [FoundInterchange(s.header.offset, s.header.control_ref) for s in scans]
         return split_interchanges(gateway, work.record, "EDIFACT", found)
-    ic = scans[0]
-    control_ref = ic.header.control_ref
-    original, failed = earlier_original(gateway, work.record, partner, control_ref)
-    if original is not None:
-        _checkpoint_parsed(gateway, work, ic, superseded=[])
-        raise DuplicateInterchange(
-            f"interchange {control_ref} from {partner.id} was received before as message "
-            f"{original.id} ({original.filename})",
-            original.id,
-        )
-    _checkpoint_parsed(gateway, work, ic, failed)
-    return work.record
-
-
-def _checkpoint_parsed(
-    gateway: Gateway, work: InboundWork, ic: InterchangeScan, superseded: list[MessageRecord]
-) -> None:
-    first = ic.first
-    refs = list(ic.references)
-    if ic.count > len(refs):
-        refs.append(f"... ({ic.count} messages)")
-    with gateway.store.unit_of_work() as uow:
-        for old in superseded:
-            uow.update_message(
-                old.id,
-                actor="runner",
-                status=status.DISCARDED,
-                reason=f"superseded by message {work.record.id}, a resend of interchange "
-                f"{ic.header.control_ref}",
-            )
-        work.record = uow.update_message(
-            work.record.id,
-            actor="runner",
-            reason=f"{ic.count} message(s) parsed"
-            + (" (test interchange)" if ic.header.test else ""),
-            standard="EDIFACT",
-            stage=status.PARSED,
-            message_type=first.message_type if first else None,
-            version=first.version if first else None,
-            interchange_ref=ic.header.control_ref,
-            group_ref=first.group_ref if first else None,
-            message_ref=",".join(refs)[:100] or None,
-            test=ic.header.test,
-        )
+    ic, first = scans[0], scans[0].first
+    parsed = ParsedInterchange(
+        standard="EDIFACT",
+        control_ref=ic.header.control_ref,
+        test=ic.header.test,
+        count=ic.count,
+        references=ic.references,
+        message_type=first.message_type if first else None,
+        version=first.version if first else None,
+        group_ref=first.group_ref if first else None,
+        summary=f"{ic.count} message(s) parsed",
+    )
+    return checkpoint_parsed(gateway, work, partner, parsed)
 
 
 def _validate(gateway: Gateway, work: InboundWork) -> MessageRecord:

@@ -123,6 +123,60 @@ def split_interchanges(
         )
 
 
+@dataclass(frozen=True)
+class ParsedInterchange:
+    """What the parse stage records of an interchange, whatever its standard."""
+
+    standard: str
+    control_ref: str  # UNB 0020, ISA13
+    test: bool
+    count: int  # messages or transaction sets
+    references: Sequence[str]  # the first few UNH 0062 / ST02
+    message_type: str | None
+    version: str | None
+    group_ref: str | None
+    summary: str  # "3 message(s) parsed"
+
+
+def checkpoint_parsed(
+    gateway: Gateway, work: InboundWork, partner: Partner, parsed: ParsedInterchange
+) -> MessageRecord:
+    """Record the parse stage, after the duplicate check (DuplicateInterchange when it is one)."""
+    original, failed = earlier_original(gateway, work.record, partner, parsed.control_ref)
+    refs = list(parsed.references)
+    if parsed.count > len(refs):
+        refs.append(f"... ({parsed.count})")
+    with gateway.store.unit_of_work() as uow:
+        for old in [] if original else failed:
+            uow.update_message(
+                old.id,
+                actor="runner",
+                status=status.DISCARDED,
+                reason=f"superseded by message {work.record.id}, a resend of interchange "
+                f"{parsed.control_ref}",
+            )
+        work.record = uow.update_message(
+            work.record.id,
+            actor="runner",
+            reason=parsed.summary + (" (test interchange)" if parsed.test else ""),
+            standard=parsed.standard,
+            stage=status.PARSED,
+            message_type=parsed.message_type,
+            version=parsed.version,
+            interchange_ref=parsed.control_ref,
+            group_ref=parsed.group_ref,
+            message_ref=",".join(refs)[:100] or None,
+            test=parsed.test,
+        )
+    if original is not None:
+        raise DuplicateInterchange(
+            f"interchange {parsed.control_ref} from {partner.id} was received before as "
+            f"message {original.id} ({original.filename})",
+            original.id,
+        )
+    return work.record
+
+
 def earlier_original(
     gateway: Gateway, record: MessageRecord, partner: Partner, control_ref: str
 ) -> tuple[MessageRecord | None, list[MessageRecord]]:

@@ -376,7 +376,7 @@ def test_duplicate_isa13_is_held_and_a_test_interchange_answers_as_a_test(
     # then it is held for review (globex: duplicates = "hold") and nothing is confirmed again
     second = messages(gateway, direction="in")[-1]
     assert second.status == "failed"
-    assert "000000114 (ISA13) from globex was received before" in (second.error_text or "")
+    assert "interchange 000000114 from globex was received before" in (second.error_text or "")
     assert len(sent(gateway, "855")) == 1
 
 
