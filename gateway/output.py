@@ -124,10 +124,13 @@ def _print_rejected_sets(record: MessageRecord) -> None:
     for control, issues in groups.items():
         print(f"  group {control} (GS06), every set in it:")
         print("\n".join(f"    - {_stored_issue(i)}" for i in issues))
-    for key, issues in sets.items():
+    for key, rejected in sets.items():
         control, index = key.split("/", 1)
-        print(f"  transaction set {index} of group {control}:")
-        print("\n".join(f"    - {_stored_issue(i)}" for i in issues))
+        print(
+            f"  {rejected.get('set_id', '')} {rejected.get('control_ref', '')} (ST02; set "
+            f"{index} of group {control}):"
+        )
+        print("\n".join(f"    - {_stored_issue(i)}" for i in rejected.get("issues", ())))
 
 
 def _stored_issue(data: Mapping[str, Any]) -> str:

@@ -34,8 +34,8 @@ Choices the standard leaves open, made here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from gateway.errors import Issue
@@ -174,6 +174,26 @@ def interchange_ack(
         interchange_date=header.date,
         interchange_time=header.time,
     )
+
+
+# The data element reference number at a place: version, tag, element, component.
+ElementRefs = Callable[[str, str, int, int | None], str | None]
+
+
+def with_element_refs(ack: FunctionalAck, element_ref: ElementRefs) -> FunctionalAck:
+    """The acknowledgement with AK402/IK402 filled in for every element error."""
+    version = ack.syntax_version or ""
+
+    def named(error: AckError) -> AckError:
+        if error.element_position is None or error.segment_tag is None:
+            return error
+        ref = element_ref(
+            version, error.segment_tag, error.element_position, error.component_position
+        )
+        return replace(error, element_ref=ref)
+
+    messages = tuple(replace(m, errors=tuple(named(e) for e in m.errors)) for m in ack.messages)
+    return replace(ack, messages=messages)
 
 
 def business_unit(transaction: X12Transaction) -> tuple[str, str] | None:
@@ -458,7 +478,7 @@ def _element_note(tag: str, error: AckError, delimiters: X12Delimiters | None) -
     copy = (error.value or "")[:_MAX_COPY] if error.code != "6" else ""
     if not _writable(copy, delimiters):
         copy = ""
-    return segment(tag, position, "", error.code, copy)
+    return segment(tag, position, error.element_ref or "", error.code, copy)
 
 
 def _writable(value: str, delimiters: X12Delimiters | None) -> bool:

@@ -283,6 +283,8 @@ class AckError:
     component_position: int | None = None
     # X12 AK404/IK404: a copy of the bad data element as received.
     value: str | None = None
+    # X12 AK402/IK402: the data element reference number (e.g. 234 for PO107).
+    element_ref: str | None = None
 
 
 @dataclass(frozen=True)

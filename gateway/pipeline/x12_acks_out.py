@@ -16,7 +16,11 @@ import logging
 from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.errors import Issue, ParseError, PermanentError
-from gateway.formats.x12_acks import functional_ack_for_group, interchange_ack
+from gateway.formats.x12_acks import (
+    functional_ack_for_group,
+    interchange_ack,
+    with_element_refs,
+)
 from gateway.formats.x12_envelope import X12Group, X12Header
 from gateway.formats.x12_reader import read_x12_header
 from gateway.model import FunctionalAck
@@ -47,6 +51,7 @@ def emit_x12_acknowledgements(
         if group.group.functional_id == ACKNOWLEDGEMENT_GROUP:
             continue
         ack = functional_ack_for_group(group.outcome(ic.header), record.created_at)
+        ack = with_element_refs(ack, gateway.x12_schemas.element_id)
         kind = functional_ack_kind(partner, group.group)
         _queue(uow, record, kind, _ack_version(kind, group.group), ack, group.group.control_ref)
 

@@ -155,15 +155,20 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
-# The stored verdict of the validate stage: {"x12": {"groups": {GS06: [issue]},
-# "sets": {"GS06/index": [issue]}}}, issues as JSON objects with their whole location.
+# The stored verdict of the validate stage: {"x12": {"groups": {GS06: [issue]}, "sets":
+# {"GS06/index": {"set_id", "control_ref", "issues": [issue]}}}}, issues as JSON objects with
+# their whole location.
 
 
 def verdict_json(scan: X12Scan) -> dict[str, Any]:
     """What the validate stage rejected, for the map stage."""
     groups = {g.group.control_ref: issues_json(errors(g.issues)) for g in scan.groups}
     sets = {
-        set_key(o.transaction): issues_json(o.issues)
+        set_key(o.transaction): {
+            "set_id": o.transaction.set_id,
+            "control_ref": o.transaction.control_ref,
+            "issues": issues_json(o.issues),
+        }
         for g in scan.groups
         for o in g.outcomes
         if errors(o.issues)
@@ -193,7 +198,7 @@ def verdict_of(record: MessageRecord) -> Verdict:
     data = stored.get("x12", {})
     return Verdict(
         {k: issues_from_json(v) for k, v in data.get("groups", {}).items()},
-        {k: issues_from_json(v) for k, v in data.get("sets", {}).items()},
+        {k: issues_from_json(v.get("issues", ())) for k, v in data.get("sets", {}).items()},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gateway.config import Identity, Partner
 from gateway.errors import Issue, Location, MappingError, ParseError
@@ -180,6 +181,7 @@ def translate_x12(
 
     try:
         for ic, tx, found in transactions_of(read_x12(chunks_of(raw), filename), scans, check):
+            issues += found
             if errors(found):
                 continue
             sender = who(ic.header)
@@ -200,9 +202,7 @@ def translate_x12(
             *ic.issues,
             *x12_header_issues(ic.header, who(ic.header), context.identity, filename),
         ]
-        for group in ic.groups:
-            issues += group.issues
-            issues += [i for o in group.outcomes for i in o.issues]
+        issues += [i for group in ic.groups for i in group.issues]
     return Translation("X12", (), tuple(documents), tuple(dict.fromkeys(issues)))
 
 
@@ -213,8 +213,9 @@ def translate_file(
     try:
         standard = detect_standard(raw[:4096])
     except ParseError as exc:
-        found = exc.issues or (Issue("parse", exc.message, Location(file=filename)),)
-        return Translation(None, (), (), tuple(i for i in found))
+        found = exc.issues or (Issue("parse", exc.message),)
+        named = (replace(i, location=i.location.with_file(filename or "")) for i in found)
+        return Translation(None, (), (), tuple(named))
     if standard == "X12":
         return translate_x12(raw, filename, context, partner)
     return translate(raw, filename, context, partner)

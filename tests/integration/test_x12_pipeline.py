@@ -180,7 +180,9 @@ def test_partial_acceptance_processes_valid_sets_and_rejects_the_invalid_one(
     assert [ak9.value(i) for i in (1, 2, 3, 4)] == ["P", "3", "3", "2"]
     # and ops can see which set was rejected and why
     assert "0002" not in (inbound.error_text or "")
-    assert inbound.document["x12"]["sets"]["17/2"][0]["code"] == "x12.element.conditional"
+    rejected = inbound.document["x12"]["sets"]["17/2"]
+    assert (rejected["set_id"], rejected["control_ref"]) == ("850", "0002")
+    assert rejected["issues"][0]["code"] == "x12.element.conditional"
 
 
 def test_all_sets_invalid_fails_the_interchange_and_sends_a_rejecting_997(
