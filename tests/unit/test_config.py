@@ -475,3 +475,41 @@ def test_unknown_charset_and_true_false_acknowledge(tmp_path: Path) -> None:
         "config/partners/acme.toml: edifact.charset: 'utf-9' is not a character set Python "
         "knows (utf-8, cp1252)",
     )
+
+
+def test_x12_habits_are_read_with_their_defaults(tmp_path: Path) -> None:
+    # given a partner with some [x12] habits set and the others left out
+    write(
+        tmp_path,
+        "config/partners/globex.toml",
+        '[x12]\nisa_qualifier = "ZZ"\nisa_id = "GLOBEX"\ncontrol_version = "00501"\n'
+        'ta1 = "always"\nship_notice_hierarchy = "SOI"\n'
+        'delimiters = { element = "|", segment = "\\n", line_break = "" }\n',
+    )
+    # when loaded
+    ids = load_settings(tmp_path, {}).partners["globex"].x12
+    # then what is given is used and the rest is the default
+    assert ids is not None
+    assert (ids.control_version, ids.ta1, ids.functional_ack) == ("00501", "always", "auto")
+    assert (ids.ship_notice_hierarchy, ids.request_ta1) == ("SOI", False)
+    delimiters = ids.delimiters
+    assert (delimiters.element, delimiters.component, delimiters.repetition) == ("|", ">", "^")
+    assert (delimiters.segment, delimiters.suffix) == ("\n", "")
+
+
+def test_x12_delimiters_must_be_distinct_and_not_alphanumeric(tmp_path: Path) -> None:
+    # given delimiters where the component separator repeats the element separator, a bad
+    # TA1 policy and an unknown hierarchy
+    write(
+        tmp_path,
+        "config/partners/globex.toml",
+        '[x12]\nisa_qualifier = "ZZ"\nisa_id = "GLOBEX"\nta1 = "sometimes"\n'
+        'ship_notice_hierarchy = "SPI"\ndelimiters = { element = "*", component = "*" }\n',
+    )
+    # then each is named with its key
+    problems = problems_of(tmp_path)
+    assert any(
+        p.startswith("config/partners/globex.toml: x12.delimiters.element:") for p in problems
+    )
+    assert any("x12.ta1: 'sometimes' is not one of always, requested, never" in p for p in problems)
+    assert any("x12.ship_notice_hierarchy: 'SPI'" in p for p in problems)
