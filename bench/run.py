@@ -1,6 +1,7 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
-python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12 ...]   # only those named
+python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12 ...]
+(only those named)
 """
 
 from __future__ import annotations
