@@ -43,6 +43,9 @@ class OpenSet:
     segments: list[Segment]
     repetitions: list[RepeatsAt] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # ST01 and ST02 as written ("" when absent).
+    set_id: str = ""
+    ref: str = ""
 
 
 class ControlRefs:
@@ -155,13 +158,17 @@ class ControlTracker:
             self.skipping = True
             return events
         group.count += 1
-        self.open_set = OpenSet(st, offset, group.count, [st])
-        self.open_set.issues.extend(self._st_issues(st, offset, group))
+        set_id, ref = st.value(1) or "", st.value(2) or ""
+        issues = self._st_issues(st, offset, group, set_id, ref)
+        self.open_set = OpenSet(
+            st, offset, group.count, [st], issues=issues, set_id=set_id, ref=ref
+        )
         return events
 
-    def _st_issues(self, st: Segment, offset: int, group: _OpenGroup) -> list[Issue]:
+    def _st_issues(
+        self, st: Segment, offset: int, group: _OpenGroup, set_id: str, ref: str
+    ) -> list[Issue]:
         issues: list[Issue] = []
-        set_id, ref = st.value(1) or "", st.value(2) or ""
         if not (len(set_id) == 3 and set_id.isdigit()):
             message = f"ST01 transaction set identifier {set_id!r} must be three digits (e.g. 850)"
             issues.append(self._issue("x12.st.id", message, st, 1, offset=offset, value=set_id))
@@ -184,7 +191,7 @@ class ControlTracker:
             self.skipping = False
             return []
         current.segments.append(se)
-        count, ref, st_ref = se.value(1) or "", se.value(2) or "", current.st.value(2) or ""
+        count, ref, st_ref = se.value(1) or "", se.value(2) or "", current.ref
         actual = len(current.segments)
         if not count.isdigit() or int(count) != actual:
             message = (
@@ -221,11 +228,10 @@ class ControlTracker:
         group = self._group
         if group is None:  # pragma: no cover - a set is only opened inside a group
             raise RuntimeError("transaction set without a group")
-        st = current.st
         transaction = X12Transaction(
-            set_id=st.value(1) or "",
-            control_ref=st.value(2) or "",
-            implementation=st.value(3),
+            set_id=current.set_id,
+            control_ref=current.ref,
+            implementation=current.st.value(3),
             segments=tuple(current.segments),
             group=group.group,
             index=current.index,

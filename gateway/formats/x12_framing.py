@@ -15,9 +15,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable, Iterator
+from itertools import accumulate, repeat
 from typing import Final
 
 from gateway.formats.edifact_framing import ByteSource
+from gateway.formats.segments import Segment
 from gateway.formats.x12_envelope import X12Delimiters
 
 # Flags of a cut segment.
@@ -29,9 +31,6 @@ UNDECODED_CHAR = re.compile("[\udc80-\udcff]")
 _LINE_BREAKS = "\r\n"
 # After the last segment: blanks, a DOS end-of-file mark, a byte order mark of a `cat`.
 _TRAILER = " \t\r\n\x1a\ufeff"
-
-# One cut segment: its text (no terminator, no layout), byte offset, flags.
-Cut = tuple[str, int, int]
 
 # The data elements of one segment; each a tuple of components (a simple element has one).
 Elements = tuple[tuple[str, ...], ...]
@@ -53,90 +52,156 @@ def indent_of(d: X12Delimiters) -> str:
 
 
 class SegmentCutter:
-    """Decodes one interchange after its ISA and cuts it into segment texts with byte offsets."""
+    """Decodes one interchange after its ISA and cuts it into segment texts, chunk by chunk.
+
+    `batches` hands out the segments of each chunk as one list of texts (layout removed; an
+    empty text where there was only layout between two terminators); while a batch is out,
+    `flags`, `offset` and `rest` answer for its texts by index. Most chunks have neither
+    line breaks inside segments nor undecodable bytes: `flagged` is then False and every
+    flag 0, and byte offsets are only counted when asked for.
+    """
 
     def __init__(self, source: ByteSource, d: X12Delimiters) -> None:
         self.source = source
         self.terminator = d.segment
         self.layout = layout_of(d)
         self.indent = indent_of(d)
+        # Whether the batch out holds the component or repetition separator anywhere.
+        self.composites = True
+        self._marks = (d.component, d.repetition or d.component)
+        self._step = len(self.terminator.encode())
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-        # The pieces of the current chunk (raw, each before its terminator) and the one handed
-        # out last; the text after the last terminator and its byte offset.
+        # The batch out: its raw pieces (each before its terminator), their byte offsets
+        # (counted when first asked for) and flags (None: all 0), and where it starts.
         self._pieces: list[str] = []
-        self._index = 0
+        self._ascii = True
+        self._starts: list[int] | None = None
+        self._flags: list[int] | None = None
+        self._base = source.offset
+        # The text after the last terminator and its byte offset.
         self._pending = ""
         self._pending_offset = source.offset
-        # Once the input has ended: the text after the last terminator, as read.
+        # Once the input has ended: the text after the last terminator, as read, and where
+        # the segment it holds starts.
         self._tail_text: str | None = None
+        self._tail_offset = 0
 
-    def segments(self) -> Iterator[Cut]:
-        """Each segment of the interchange in turn, then what is left without a terminator."""
+    @property
+    def flagged(self) -> bool:
+        """Whether a text of the batch out has flags (WRAPPED, UNDECODED, UNTERMINATED)."""
+        return self._flags is not None
+
+    def flags(self, index: int) -> int:
+        """The flags of text `index` of the batch out."""
+        return self._flags[index] if self._flags is not None else 0
+
+    def batches(self) -> Iterator[list[str]]:
+        """The segment texts of each chunk in turn, then what is left without a terminator."""
         while True:
             chunk = self.source.take()
             final = not chunk
             text = self._pending + self._decoder.decode(chunk, final)
             ascii_only = text.isascii()
             undecoded = not ascii_only and UNDECODED_CHAR.search(text) is not None
+            self.composites = any(mark in text for mark in self._marks)
             pieces = text.split(self.terminator)
             # Only the pieces are kept while they are handed out: memory is one chunk, not two.
             del chunk, text
-            offset = self._pending_offset
             self._pending = pieces.pop()
-            self._pieces = pieces
-            yield from self._cut(pieces, offset, ascii_only, undecoded)
-            del pieces
+            yield self._batch(pieces, ascii_only, undecoded)
+            self._end_batch()
             if final:
                 break
-        yield from self._tail()
+        tail = self._tail()
+        if tail is not None:
+            yield [tail]
+            self._pieces, self._flags, self._starts = [], None, None
 
-    def _cut(
-        self, pieces: list[str], offset: int, ascii_only: bool, undecoded: bool
-    ) -> Iterator[Cut]:
-        layout, indent, step = self.layout, self.indent, len(self.terminator.encode())
-        for index, piece in enumerate(pieces):
-            self._index = index
-            size = len(piece) if ascii_only else _size(piece)
-            text = piece.lstrip(indent)
-            if text:
-                at = offset + len(piece) - len(text)
-                flags = 0
-                if layout and (layout[0] in text or layout[-1] in text):
-                    text, flags = _without(text, layout), WRAPPED
-                if undecoded and UNDECODED_CHAR.search(text):
-                    flags |= UNDECODED
-                yield text, at, flags
-            offset += size + step
-        self._pieces, self._index = [], 0
-        self._pending_offset = offset
+    def _batch(self, pieces: list[str], ascii_only: bool, undecoded: bool) -> list[str]:
+        self._pieces, self._ascii, self._starts = pieces, ascii_only, None
+        self._base = self._pending_offset
+        texts = list(map(str.lstrip, pieces, repeat(self.indent, len(pieces))))
+        self._flags = None
+        layout = self.layout
+        if undecoded or (layout and _holds(layout, "".join(texts))):
+            self._flags = [0] * len(texts)
+            for index, text in enumerate(texts):
+                if layout and any(char in text for char in layout):
+                    texts[index], self._flags[index] = _without(text, layout), WRAPPED
+                if undecoded and UNDECODED_CHAR.search(texts[index]):
+                    self._flags[index] |= UNDECODED
+        return texts
 
-    def _tail(self) -> Iterator[Cut]:
+    def _end_batch(self) -> None:
+        # The next chunk starts after the pieces of this one and their terminators.
+        pieces = self._pieces
+        size = sum(map(len if self._ascii else _size, pieces))
+        self._pending_offset = self._base + size + self._step * len(pieces)
+        self._pieces, self._flags, self._starts = [], None, None
+
+    def offset(self, index: int) -> int:
+        """The byte offset of text `index` of the batch out (after any layout before it)."""
+        if self._tail_text is not None:
+            return self._tail_offset
+        if self._starts is None:
+            self._starts = [0, *accumulate(map(len if self._ascii else _size, self._pieces))]
+        piece = self._pieces[index]
+        # Layout before a segment is ASCII: its characters are its bytes.
+        indent = len(piece) - len(piece.lstrip(self.indent))
+        return self._base + self._starts[index] + self._step * index + indent
+
+    def _tail(self) -> str | None:
         # The input ended: what follows the last terminator is blank, or a segment cut short.
         pending, self._pending = self._pending, ""
         raw = pending.lstrip(_TRAILER)
         text = raw.rstrip(_TRAILER)
         if not text:
-            return
+            return None
         self._tail_text = raw
-        at = self._pending_offset + _size(pending[: len(pending) - len(raw)])
+        self._tail_offset = self._pending_offset + _size(pending[: len(pending) - len(raw)])
         flags = UNTERMINATED
         if self.layout and any(c in text for c in self.layout):
             text, flags = _without(text, self.layout), flags | WRAPPED
         if UNDECODED_CHAR.search(text):
             flags |= UNDECODED
-        yield text, at, flags
+        self._flags = [flags]
+        self.composites = True
+        return text
 
-    def rest(self, *, current: bool) -> bytes:
-        """The bytes not yet handed out, with the segment handed out last when `current`."""
+    def rest(self, index: int, *, current: bool) -> bytes:
+        """The bytes after text `index` of the batch out, or from that text on (`current`)."""
         if self._tail_text is not None:
             text = self._tail_text if current else ""
         else:
-            pieces = self._pieces[self._index if current else self._index + 1 :]
+            pieces = self._pieces[index if current else index + 1 :]
             text = "".join(p + self.terminator for p in pieces) + self._pending
         self._pieces, self._pending, self._tail_text = [], "", None
         buffered = self._decoder.getstate()[0]
         self._decoder.reset()
         return text.encode("utf-8", "surrogateescape") + buffered
+
+
+# A Segment's three slots, set directly: the reader builds one Segment per segment of a file,
+# and the frozen dataclass's __init__ sets each field through object.__setattr__, which
+# costs half the building. The object is the same (tests/unit/test_x12_framing.py checks that
+# Segment still has just these fields and nothing run after __init__).
+_NEW = object.__new__
+_SET_TAG = vars(Segment)["tag"].__set__
+_SET_ELEMENTS = vars(Segment)["elements"].__set__
+_SET_POSITION = vars(Segment)["position"].__set__
+
+
+def segment_of(tag: str, elements: Elements, position: int) -> Segment:
+    """Segment(tag, elements, position), built at half the cost."""
+    segment: Segment = _NEW(Segment)
+    _SET_TAG(segment, tag)
+    _SET_ELEMENTS(segment, elements)
+    _SET_POSITION(segment, position)
+    return segment
+
+
+def _holds(chars: str, text: str) -> bool:
+    return any(char in text for char in chars)
 
 
 def _size(text: str) -> int:
@@ -159,7 +224,7 @@ def splitter(d: X12Delimiters) -> Splitter:
             return parts[0], *split_composites(parts, component, repetition)
         if component in text:
             return parts[0], tuple(tuple(p.split(component)) for p in parts[1:]), ()
-        return parts[0], tuple(zip(parts[1:], strict=False)), ()
+        return parts[0], tuple(zip(parts[1:])), ()
 
     return split
 

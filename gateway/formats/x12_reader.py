@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from gateway.errors import Issue, Location, ParseError
 from gateway.formats.edifact_framing import ByteSource
 from gateway.formats.segments import Segment
-from gateway.formats.x12_control import CONTROL_TAGS, ControlTracker
+from gateway.formats.x12_control import CONTROL_TAGS, ControlTracker, OpenSet
 from gateway.formats.x12_envelope import (
     GroupClosed,
     GroupOpened,
@@ -37,6 +37,7 @@ from gateway.formats.x12_framing import (
     UNTERMINATED,
     WRAPPED,
     SegmentCutter,
+    segment_of,
     split_composites,
 )
 from gateway.formats.x12_isa import IsaOpening, header_of, isa_issues, read_isa
@@ -127,35 +128,66 @@ class _InterchangeReader:
         yield InterchangeOpened(header)
         tracker = ControlTracker(header, self.file, self.issues)
         cutter = SegmentCutter(self.source, self.d)
-        element, component, repetition = self.d.element, self.d.component, self.d.repetition
+        element = self.d.element
         position, open_set = 1, None
-        for text, offset, flags in cutter.segments():
-            position += 1
-            found: list[Issue] | None = None
-            if flags:
-                found = []
-                text = self._special(text, offset, flags, position, found)  # noqa: PLW2901
-            parts = text.split(element)
-            tag = parts[0]
-            if component in text or (repetition is not None and repetition in text):
-                elements, repeats = split_composites(parts, component, repetition)
-            else:
-                elements, repeats = tuple(zip(parts[1:], strict=False)), ()
-            segment = Segment(tag, elements, position)
-            if open_set is not None and tag not in CONTROL_TAGS and not tag.startswith("ISA"):
-                open_set.segments.append(segment)
-                if repeats:
-                    open_set.repetitions.extend((position, n, r) for n, r in repeats)
-                if found:
-                    open_set.issues.extend(found)
-                continue
-            events = self._envelope(tracker, segment, offset, found or [])
-            yield from events
-            open_set = tracker.open_set
-            if self.ended:
-                self._give_back(cutter.rest(current=tag != "IEA"))
-                return
+        # The segments of the set being read (None outside a set).
+        append: Callable[[Segment], None] | None = None
+        for texts in cutter.batches():
+            # Most chunks have no composite, repeat, layout or undecodable byte to look at.
+            plain = not (cutter.flagged or cutter.composites)
+            for index, text in enumerate(texts):
+                if not text:
+                    continue  # only layout between two terminators
+                position += 1
+                found: list[Issue] | None
+                if plain:
+                    parts = text.split(element)
+                    tag = parts[0]
+                    segment = segment_of(tag, tuple(zip(parts[1:])), position)
+                    if append is not None and tag not in CONTROL_TAGS and tag[:3] != "ISA":
+                        append(segment)
+                        continue
+                    found = None
+                else:
+                    unusual, found = self._unusual(text, cutter, index, position, open_set)
+                    if unusual is None:
+                        continue
+                    segment, tag = unusual, unusual.tag
+                events = self._envelope(tracker, segment, cutter.offset(index), found or [])
+                yield from events
+                open_set = tracker.open_set
+                append = open_set.segments.append if open_set is not None else None
+                if self.ended:
+                    self._give_back(cutter.rest(index, current=tag != "IEA"))
+                    return
         yield from tracker.finish(position + 1, self.source.offset, None)
+
+    def _unusual(
+        self, text: str, cutter: SegmentCutter, index: int, position: int, open_set: OpenSet | None
+    ) -> tuple[Segment | None, list[Issue] | None]:
+        # A segment of a chunk with composites, repeats, layout or undecodable bytes: the
+        # segment and its issues, or (None, None) when it went into the open set.
+        found: list[Issue] | None = None
+        flags = cutter.flags(index)
+        if flags:
+            found = []
+            text = self._special(text, cutter.offset(index), flags, position, found)
+        component, repetition = self.d.component, self.d.repetition
+        parts = text.split(self.d.element)
+        tag = parts[0]
+        if component in text or (repetition is not None and repetition in text):
+            elements, repeats = split_composites(parts, component, repetition)
+        else:
+            elements, repeats = tuple(zip(parts[1:])), ()
+        segment = segment_of(tag, elements, position)
+        if open_set is None or tag in CONTROL_TAGS or tag.startswith("ISA"):
+            return segment, found
+        open_set.segments.append(segment)
+        if repeats:
+            open_set.repetitions.extend((position, n, r) for n, r in repeats)
+        if found:
+            open_set.issues.extend(found)
+        return None, None
 
     def _envelope(
         self, tracker: ControlTracker, segment: Segment, offset: int, found: list[Issue]
@@ -183,8 +215,16 @@ class _InterchangeReader:
         return events
 
     def _give_back(self, rest: bytes) -> None:
-        # After IEA: stray terminators of this interchange ("IEA*1*000000001~~") are no junk.
-        self.source.unread(rest.lstrip(self.d.segment.encode() + b"\r\n"))
+        # After IEA: stray terminators of this interchange ("IEA*1*000000001~~") are no junk,
+        # however the chunks of the file fall.
+        stray = self.d.segment.encode() + b"\r\n"
+        source = self.source
+        source.unread(rest)
+        while source.fill(1):
+            kept = source.buffer.lstrip(stray)
+            source.skip(len(source.buffer) - len(kept))
+            if kept:
+                break
 
     def _check_duplicate(self, header: X12Header, seen: dict[str, int]) -> None:
         ref = header.control_ref

@@ -9,6 +9,8 @@ are taken from there. Everything is read and cross-checked once, at start.
 
 GS08 carries the version and, after the first six characters, an industry or implementation
 guide (004010VICS, 005010X231A1); `structure_for` falls back to the first six characters.
+The set tables themselves are in `x12_tables`; each segment layout carries its element checks
+compiled (`x12_plan`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.errors import ConfigError
+from gateway.validate.x12_plan import SegmentPlan
+from gateway.validate.x12_tables import Entry, LoopEntry, SegmentEntry, Structure
+
+__all__ = [
+    "ELEMENT_TYPES",
+    "CodeList",
+    "ComponentDef",
+    "CompositeDef",
+    "ElementDef",
+    "Entry",
+    "LoopEntry",
+    "SegmentDef",
+    "SegmentEntry",
+    "SimpleElement",
+    "Structure",
+    "SyntaxNote",
+    "Version",
+    "X12Schemas",
+    "raise_problems",
+    "schema_problem",
+]
 
 # X12.6 data element types: AN string, ID identifier, Nn numeric with n implied decimals,
 # R decimal number, DT date, TM time, B binary.
@@ -141,68 +164,13 @@ class SegmentDef:
     notes: tuple[SyntaxNote, ...] = ()
     # 0-based indexes of the mandatory elements (absent trailing elements are only checked here).
     required: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    # The element checks compiled (x12_plan): a clean segment is settled in one pass.
+    plan: SegmentPlan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         required = tuple(i for i, element in enumerate(self.elements) if element.mandatory)
         object.__setattr__(self, "required", required)
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentEntry:
-    """A segment's place in a transaction set: requirement and maximum use."""
-
-    tag: str
-    mandatory: bool
-    max: int
-    segment: SegmentDef
-
-
-@dataclass(frozen=True, slots=True)
-class LoopEntry:
-    """A loop: its first entry is the loop's beginning segment, mandatory once per loop."""
-
-    name: str
-    mandatory: bool
-    max: int
-    entries: tuple[SegmentEntry | LoopEntry, ...]
-    # The tag (segment, or first segment of a loop) of each entry, for matching.
-    tags: tuple[str, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "tags", tuple(entry.tag for entry in self.entries))
-
-    @property
-    def tag(self) -> str:
-        """The beginning segment's tag: a loop starts where this segment occurs."""
-        return self.entries[0].tag
-
-
-Entry = SegmentEntry | LoopEntry
-
-
-@dataclass(frozen=True, slots=True)
-class Structure:
-    """One transaction set of one version, segments resolved and tag lookups precomputed."""
-
-    set_id: str
-    name: str
-    version: str
-    entries: tuple[Entry, ...]
-    # Every segment tag of the version's segment directory (unknown tag vs. not in this set).
-    directory: frozenset[str] = frozenset()
-    source: Path | None = field(default=None, compare=False)
-    tags: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    # Every tag used anywhere in the set.
-    used: frozenset[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "tags", tuple(entry.tag for entry in self.entries))
-        object.__setattr__(self, "used", frozenset(_tags_in(self.entries)))
-
-    @property
-    def label(self) -> str:
-        """How messages name it: `850 004010`."""
-        return f"{self.set_id} {self.version}"
+        object.__setattr__(self, "plan", SegmentPlan(self.elements, self.notes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,16 +225,6 @@ class X12Schemas:
     def versions(self) -> list[str]:
         """The versions found, e.g. ["004010", "005010"]."""
         return sorted(self._versions)
-
-
-def _tags_in(entries: tuple[Entry, ...]) -> set[str]:
-    tags: set[str] = set()
-    for entry in entries:
-        if isinstance(entry, LoopEntry):
-            tags |= _tags_in(entry.entries)
-        else:
-            tags.add(entry.tag)
-    return tags
 
 
 def schema_problem(path: Path, key: str | None, message: str) -> str:
