@@ -15,14 +15,9 @@ from gateway.config import Partner
 from gateway.errors import Issue, Location, MappingError, ParseError, ValidationError
 from gateway.formats.detect import detect_standard
 from gateway.formats.edifact import EdifactMessage
-from gateway.formats.edifact_acks import PartnerAck
 from gateway.formats.edifact_reader import EdifactHeader
-from gateway.model import document_type
-from gateway.model.codec import to_json
 from gateway.pipeline import status, x12_inbound
 from gateway.pipeline.acks import (
-    PARTNER_ACK,
-    ack_json,
     emit_acknowledgement,
     wants_acknowledgement,
 )
@@ -35,10 +30,12 @@ from gateway.pipeline.inbound_common import (
     Stage,
     check_same_bytes,
     checkpoint_parsed,
+    mapped_reason,
     partner_of,
     process_stage,
     raise_errors,
     split_interchanges,
+    stored_document,
     summarize_warnings,
 )
 from gateway.pipeline.translate import header_issues, map_message, message_issues
@@ -133,8 +130,7 @@ def _map(gateway: Gateway, work: InboundWork) -> MessageRecord:
             work.record.id,
             actor="runner",
             stage=status.MAPPED,
-            reason=f"{count} document(s) mapped"
-            + (f" ({', '.join(f'{n} {k}' for k, n in kinds.items())})" if kinds else ""),
+            reason=mapped_reason(count, kinds),
             document_type=next(iter(kinds), None),
             progress=0,
         )
@@ -163,13 +159,7 @@ def _mapped(  # noqa: PLR0917 - the stage's collectors, filled as the stream is 
         except MappingError as exc:
             issues.extend(exc.issues or [Issue("mapping.failed", exc.message, Location())])
             continue
-        document = mapped.document
-        if isinstance(document, PartnerAck):
-            kind, body = PARTNER_ACK, ack_json(document)
-        else:
-            kind, body = document_type(document), dict(to_json(document))
-        kinds[kind] = kinds.get(kind, 0) + 1
-        yield NewDocument(kind, body, dict(to_json(mapped.envelope)), header.test)
+        yield stored_document(mapped, header.test, kinds)
 
 
 _STAGES: dict[str, Stage] = {

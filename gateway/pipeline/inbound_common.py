@@ -14,9 +14,14 @@ from dataclasses import dataclass, field
 from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.errors import Issue, Location, PermanentError, UnknownPartnerError
+from gateway.formats.edifact_acks import PartnerAck
+from gateway.model import document_type
+from gateway.model.codec import to_json
 from gateway.pipeline import status
+from gateway.pipeline.acks import PARTNER_ACK, ack_json
 from gateway.pipeline.processing import process_documents
-from gateway.store import MessageRecord, NewMessage
+from gateway.pipeline.translate import MappedDocument
+from gateway.store import MessageRecord, NewDocument, NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +197,23 @@ def earlier_original(
     if original is not None and record.accept_duplicate:
         original = None
     return original, [m for m in earlier if m.status in status.FAILED_QUEUE]
+
+
+def stored_document(mapped: MappedDocument, test: bool, kinds: dict[str, int]) -> NewDocument:
+    """A mapped document (or partner acknowledgement) as its documents row; counted by kind."""
+    document = mapped.document
+    if isinstance(document, PartnerAck):
+        kind, body = PARTNER_ACK, ack_json(document)
+    else:
+        kind, body = document_type(document), dict(to_json(document))
+    kinds[kind] = kinds.get(kind, 0) + 1
+    return NewDocument(kind, body, dict(to_json(mapped.envelope)), test)
+
+
+def mapped_reason(count: int, kinds: dict[str, int]) -> str:
+    """The history line of the map stage: how many documents of which kinds."""
+    detail = ", ".join(f"{n} {k}" for k, n in kinds.items())
+    return f"{count} document(s) mapped" + (f" ({detail})" if detail else "")
 
 
 def raise_errors(kind: type[PermanentError], what: str, issues: Sequence[Issue]) -> None:

@@ -16,25 +16,24 @@ from collections.abc import Iterator
 from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.errors import Issue, Location, MappingError, PermanentError, ValidationError
-from gateway.formats.edifact_acks import PartnerAck
 from gateway.formats.x12_acks_read import read_ta1
 from gateway.formats.x12_envelope import X12Header, X12Transaction
-from gateway.model import document_type
-from gateway.model.codec import to_json
 from gateway.pipeline import status
-from gateway.pipeline.acks import PARTNER_ACK, ack_json
 from gateway.pipeline.inbound_common import (
     FoundInterchange,
     InboundWork,
     ParsedInterchange,
     Stage,
     checkpoint_parsed,
+    mapped_reason,
     partner_of,
     process_stage,
     raise_errors,
     split_interchanges,
+    stored_document,
     summarize_warnings,
 )
+from gateway.pipeline.translate import MappedDocument
 from gateway.pipeline.x12_acks_out import emit_x12_acknowledgements, emit_x12_rejection
 from gateway.pipeline.x12_scan import (
     X12Scan,
@@ -152,8 +151,7 @@ def _map(gateway: Gateway, work: InboundWork) -> MessageRecord:
             work.record.id,
             actor="runner",
             stage=status.MAPPED,
-            reason=f"{count} document(s) mapped"
-            + (f" ({', '.join(f'{n} {k}' for k, n in kinds.items())})" if kinds else "")
+            reason=mapped_reason(count, kinds)
             + (f"; {scans[0].rejected} set(s) rejected" if scans[0].rejected else ""),
             document_type=next(iter(kinds), None),
             progress=0,
@@ -179,18 +177,11 @@ def _mapped(  # noqa: PLR0917 - the stage's collectors, filled as the stream is 
         except MappingError as exc:
             issues.extend(exc.issues or [Issue("mapping.failed", exc.message, Location())])
             continue
-        document = mapped.document
-        if isinstance(document, PartnerAck):
-            kind, body = PARTNER_ACK, ack_json(document)
-        else:
-            kind, body = document_type(document), dict(to_json(document))
-        kinds[kind] = kinds.get(kind, 0) + 1
-        yield NewDocument(kind, body, dict(to_json(mapped.envelope)), ic.header.test)
+        yield stored_document(mapped, ic.header.test, kinds)
     for ic in scans:
         for ta1 in ic.ta1:
-            kinds["TA1"] = kinds.get("TA1", 0) + 1
-            envelope = dict(to_json(ta1_envelope(ic.header)))
-            yield NewDocument(PARTNER_ACK, ack_json(read_ta1(ta1)), envelope, ic.header.test)
+            mapped = MappedDocument(read_ta1(ta1), ta1_envelope(ic.header))
+            yield stored_document(mapped, ic.header.test, kinds)
 
 
 def _log_rejected(record: MessageRecord, partner: Partner, ic: X12Scan) -> None:
