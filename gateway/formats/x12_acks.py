@@ -34,7 +34,7 @@ Choices the standard leaves open, made here:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -207,12 +207,6 @@ def business_unit(transaction: X12Transaction) -> tuple[str, str] | None:
     return (f"{tag}{element:02d}", value) if value else None
 
 
-def business_units(outcome: GroupOutcome) -> dict[str, tuple[str, str]]:
-    """The business unit of every set of a group that has one, by ST02 (for render_999)."""
-    units = {s.transaction.control_ref: business_unit(s.transaction) for s in outcome.sets}
-    return {ref: unit for ref, unit in units.items() if unit is not None}
-
-
 def render_997(ack: FunctionalAck, *, delimiters: X12Delimiters | None = None) -> list[Segment]:
     """AK1..AK9 of the 997 answering `ack`'s group (the body between ST and SE).
 
@@ -230,22 +224,17 @@ def render_997(ack: FunctionalAck, *, delimiters: X12Delimiters | None = None) -
     return body
 
 
-def render_999(
-    ack: FunctionalAck,
-    *,
-    units: Mapping[str, tuple[str, str]] | None = None,
-    delimiters: X12Delimiters | None = None,
-) -> list[Segment]:
+def render_999(ack: FunctionalAck, *, delimiters: X12Delimiters | None = None) -> list[Segment]:
     """AK1..AK9 of the 999 answering `ack`'s group (the body between ST and SE).
 
-    `units` (ST02 -> (element, value), from `business_units()`) adds the X231A1 CTX
-    business unit identifier after each IK3 of that set; the situational-trigger CTX (segment
-    and element context) is not written: the gateway's rules name no situational triggers.
+    Each set's business unit (MessageAck.business_unit) is written as the X231A1 CTX business
+    unit identifier after each IK3 of that set; the situational-trigger CTX (segment and
+    element context) is not written: the gateway's rules name no situational triggers.
     """
     body = [_ak1(ack, True)]
     for message in ack.messages:
         body.append(_ak2(message, True))
-        unit = (units or {}).get(message.message_ref) or _stored_unit(message)
+        unit = _stored_unit(message)
         body += _segment_notes(message, ("IK3", "IK4"), unit, delimiters)
         body.append(segment("IK5", _SET_CODES[message.status], *_set_codes(message)))
     body.append(_ak9(ack))

@@ -17,6 +17,7 @@ from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.errors import Issue, ParseError, PermanentError
 from gateway.formats.x12_acks import (
+    ack_transaction_id,
     functional_ack_for_group,
     interchange_ack,
     with_element_refs,
@@ -107,7 +108,7 @@ def functional_ack_kind(partner: Partner, group: X12Group) -> str:
     chosen = partner.x12.functional_ack if partner.x12 else "auto"
     if chosen != "auto":
         return chosen
-    return "999" if group.base_version >= "005010" else "997"
+    return ack_transaction_id(group.version)
 
 
 def _ack_version(kind: str, group: X12Group) -> str:

@@ -53,11 +53,6 @@ class GroupScan:
     rejected: int = 0
     sets_included: int | None = None
 
-    @property
-    def accepted(self) -> int:
-        """Sets without an error."""
-        return self.count - self.rejected
-
     def outcome(self, header: X12Header) -> GroupOutcome:
         """The group as its 997/999 answers it."""
         return GroupOutcome(

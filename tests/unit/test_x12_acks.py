@@ -15,7 +15,6 @@ from gateway.formats.x12_acks import (
     SetOutcome,
     ack_transaction_id,
     business_unit,
-    business_units,
     functional_ack_for_group,
     interchange_ack,
     render_997,
@@ -129,7 +128,7 @@ def test_999_reports_the_same_group_with_ik_segments_and_version() -> None:
     group = outcome(ic, {"0002": (MISSING_BEG, P0607)})
     # when acknowledged by 999, with the business units of the sets
     ack = functional_ack_for_group(group, RECEIVED)
-    body = render_999(ack, units=business_units(group))
+    body = render_999(ack)
     # then AK1 carries AK103; no CTX in set 0002, whose BEG (the business unit) is missing
     assert render_segments(body, LINES) == expected("999_850_partial.txt")
 
@@ -152,7 +151,7 @@ def test_999_names_the_business_unit_and_copies_the_bad_value() -> None:
     group = outcome(ic, {"0004": (bad_unit,)})
     # when acknowledged by 999
     ack = functional_ack_for_group(group, RECEIVED)
-    body = render_999(ack, units=business_units(group))
+    body = render_999(ack)
     # then IK3 is followed by CTX BEG03 (X231A1 2100 CTX business unit) and IK4 copies XX
     assert render_segments(body, LINES) == expected("999_850_context.txt")
     assert ack.messages[0].implementation == "005010"
@@ -166,7 +165,7 @@ def test_999_leaves_out_the_business_unit_when_it_is_itself_in_error() -> None:
     )
     group = outcome(ic, {"0001": (too_long,)})
     # when acknowledged by 999
-    body = render_999(functional_ack_for_group(group, RECEIVED), units=business_units(group))
+    body = render_999(functional_ack_for_group(group, RECEIVED))
     # then no CTX: the identifier is not "known" to us (X12 RFI 2293)
     assert [s.tag for s in body] == ["AK1", "AK2", "IK3", "IK4", "IK5", "AK9"]
     assert body[3] == segment("IK4", ["3", ""], "", "5", "PO-1")
