@@ -10,7 +10,10 @@ from pathlib import Path
 
 from gateway.config import Settings
 from gateway.mapping import MappingSet
-from gateway.store import Store
+from gateway.orders.as_ordered import ConfirmAsOrdered
+from gateway.orders.embedded import EmbeddedOrderSystem
+from gateway.orders.port import OrderSystem
+from gateway.store import Store, UnitOfWork
 from gateway.transport.local import LocalInbox, LocalOutbox
 from gateway.validate.edifact_schema import EdifactSchemas
 from gateway.validate.x12_schema import X12Schemas
@@ -39,6 +42,14 @@ class Gateway:
     clock: Clock
     rand: Callable[[], float]
     x12_schemas: X12Schemas
+
+    def order_system(self, uow: UnitOfWork) -> OrderSystem:
+        """The order system of `[orders] engine`, working inside this unit of work."""
+        today = self.clock().date()
+        if self.settings.orders.engine == "confirm_as_ordered":
+            return ConfirmAsOrdered(uow, today)
+        policies = {p.id: p.orders for p in self.settings.partners.values()}
+        return EmbeddedOrderSystem(uow, today, policies)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -8,7 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gateway import commands
+from gateway import commands, commands_engine, commands_masterdata, commands_orders
+from gateway.cli_engine import add_order_actions, add_stock_commands
+from gateway.cli_masterdata import add_masterdata_commands
+from gateway.cli_orders import add_order_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -37,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--partner", metavar="ID", help="partner whose overrides apply")
     _add_messages(sub)
     _add_failed(sub)
+    add_order_actions(add_order_commands(sub))
+    add_stock_commands(sub)
+    add_masterdata_commands(sub)
     status = sub.add_parser("status", help="counts by direction and status")
     status.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -90,7 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     environ = dict(os.environ)
     context = commands.Context(workspace_from(args, environ), environ, args)
-    handler = commands.HANDLERS[(args.command, getattr(args, "action", None))]
+    handlers = {
+        **commands.HANDLERS,
+        **commands_orders.HANDLERS,
+        **commands_engine.HANDLERS,
+        **commands_masterdata.HANDLERS,
+    }
+    handler = handlers[(args.command, getattr(args, "action", None))]
     return handler(context)
 
 

@@ -21,7 +21,9 @@ from gateway.pipeline.service import StopFlag, batch_pass, serve
 from gateway.pipeline.translate import TranslateContext, Translation
 from gateway.pipeline.x12_translate import translate_file
 from gateway.store import MessageFilter
-from gateway.workspace import ensure_partner_folders, init_workspace
+from gateway.store.masterdata_store import import_masterdata
+from gateway.store.order_catalog import has_masterdata
+from gateway.workspace import SAMPLE_MASTERDATA, ensure_partner_folders, init_workspace
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("gateway")
@@ -111,7 +113,22 @@ def cmd_init(ctx: Context) -> int:
     for path in created:
         print(f"created {path}")
     print(f"workspace ready at {target}" if created else f"{target} is already a workspace")
+    _seed_masterdata(Context(target, ctx.environ, ctx.args))
     return EXIT_OK
+
+
+def _seed_masterdata(ctx: Context) -> None:
+    """Import the workspace's sample master data into a database that has none yet."""
+    folder = ctx.workspace / SAMPLE_MASTERDATA
+    if not folder.is_dir():
+        return
+    with _gateway(ctx) as gateway:
+        with gateway.store.read() as session:
+            if has_masterdata(session):
+                return
+        summary = import_masterdata(gateway.store, folder, actor="init")
+    rows = sum(summary.counts.values())
+    print(f"imported the sample master data from {folder} ({rows} rows) into the database")
 
 
 @guarded

@@ -59,6 +59,7 @@ GATEWAY_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
         "retry": ("max_attempts", "base_delay", "max_delay", "jitter"),
         "identity": ("edifact_id", "edifact_qualifier", "x12_qualifier", "x12_id"),
+        "orders": ("engine", "backlog_review_interval"),
     }
 )
 _URL_PASSWORD = re.compile(r"^[\w+.-]+://[^/@:]*:[^/@]+@")
@@ -95,6 +96,19 @@ class Identity:
     x12_id: str = "GATEWAY"
 
 
+# The order systems the gateway can talk to: its own engine, or none that decides anything
+# (every line confirmed as ordered, for a gateway that only translates for an ERP).
+ORDER_ENGINES = ("embedded", "confirm_as_ordered")
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    """The [orders] section: which order system decides, and how often the backlog is reviewed."""
+
+    engine: str = "embedded"
+    backlog_review_interval: timedelta = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The whole validated configuration of one workspace; read-only after load."""
@@ -113,6 +127,7 @@ class Settings:
     partners: Mapping[str, Partner]
     # Message structures (schemas/edifact/<directory>/...); the packaged ones when absent.
     schemas: Path = Path("schemas")
+    orders: OrderSettings = OrderSettings()
 
     def partner_by_edifact_id(self, id: str, qualifier: str | None) -> Partner | None:
         """The partner using this UNB S002/S003 id (0004) and qualifier (0007); None matches any."""
@@ -170,6 +185,7 @@ def load_settings(workspace: Path, environ: Mapping[str, str]) -> Settings:
         settle_time=settle_time,
         retry=_retry(sections["retry"]),
         identity=_identity(sections["identity"]),
+        orders=_orders(sections["orders"]),
         partners=MappingProxyType(_load_partners(workspace, settle_time, problems)),
     )
     if problems:
@@ -309,6 +325,17 @@ def _retry(table: Table) -> RetryPolicy:
             "max_delay", f"{policy.max_delay} is shorter than base_delay {policy.base_delay}"
         )
     return policy
+
+
+def _orders(table: Table) -> OrderSettings:
+    """The [orders] section."""
+    defaults = OrderSettings()
+    return OrderSettings(
+        engine=table.choice("engine", defaults.engine, ORDER_ENGINES),
+        backlog_review_interval=_positive(
+            table, "backlog_review_interval", defaults.backlog_review_interval
+        ),
+    )
 
 
 def _identity(table: Table) -> Identity:

@@ -6,14 +6,21 @@ import codecs
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
 
 from gateway.config_values import Table, suggest
 from gateway.formats.x12_envelope import X12Delimiters
 from gateway.model import DOCUMENT_TYPES
+from gateway.orders.port import (
+    BACKORDER_POLICIES,
+    PRICE_POLICIES,
+    SHIP_TO_POLICIES,
+    OrderPolicy,
+)
 
 PARTNER_ID = re.compile(r"^[a-z0-9_-]+$")
 DUPLICATE_POLICIES = ("reject", "hold", "ignore")
@@ -40,7 +47,9 @@ _PARTNER_KEYS = (
     "outbound",
     "acknowledgements",
     "transport",
+    "orders",
 )
+ORDER_KEYS = ("price_tolerance", "price_mismatch", "unknown_ship_to", "backorders")
 # When an inbound interchange is acknowledged (CONTRL, 997/999): always, only when the sender
 # asks for it (EDIFACT UNB 0031 = 1, X12 ISA14 = 1), or never.
 ACKNOWLEDGE_POLICIES = ("always", "requested", "never")
@@ -142,6 +151,8 @@ class Partner:
     # came within `ack_within`.
     expect_ack: bool = False
     ack_within: timedelta = DEFAULT_ACK_WINDOW
+    # How orders are checked and confirmed ([orders]; duplicates from [inbound]).
+    orders: OrderPolicy = field(default_factory=OrderPolicy)
 
     def acknowledges(self, requested: bool) -> bool:
         """True when an inbound interchange gets an acknowledgement under this policy."""
@@ -178,6 +189,7 @@ def parse_partner(
     edifact_table, x12_table = root.table("edifact"), root.table("x12")
     acks = root.table("acknowledgements") or Table({}, label, problems, "acknowledgements.")
     acks.check_keys(("expect", "within"))
+    duplicates = inbound.choice("duplicates", "reject", DUPLICATE_POLICIES)
     partner = Partner(
         id=partner_id,
         name=root.text("name", partner_id),
@@ -185,7 +197,7 @@ def parse_partner(
         x12=_x12(x12_table) if x12_table else None,
         accept=_accept(inbound),
         settle_time=inbound.duration("settle_time", settle_default),
-        duplicates=inbound.choice("duplicates", "reject", DUPLICATE_POLICIES),
+        duplicates=duplicates,
         acknowledge=_acknowledge(inbound),
         outbound=_outbound(root),
         transport=_transport(root.table("transport") or Table({}, label, problems, "transport.")),
@@ -193,9 +205,40 @@ def parse_partner(
         acknowledge_level=inbound.choice("acknowledge_level", "syntax", ACKNOWLEDGE_LEVELS),
         expect_ack=acks.boolean("expect", False),
         ack_within=acks.duration("within", DEFAULT_ACK_WINDOW),
+        orders=_orders(root.table("orders") or Table({}, label, problems, "orders."), duplicates),
     )
     _check_identities(partner, label, problems)
     return partner
+
+
+def _orders(table: Table, duplicates: str) -> OrderPolicy:
+    """The `[orders]` table: how this partner's orders are checked and confirmed."""
+    table.check_keys(ORDER_KEYS)
+    return OrderPolicy(
+        price_tolerance=_percent(table, "price_tolerance", OrderPolicy.price_tolerance),
+        price_mismatch=table.choice("price_mismatch", "our_price", PRICE_POLICIES),
+        unknown_ship_to=table.choice("unknown_ship_to", "accept", SHIP_TO_POLICIES),
+        backorders=table.choice("backorders", "allow", BACKORDER_POLICIES),
+        duplicates=duplicates,
+    )
+
+
+def _percent(table: Table, key: str, default: Decimal) -> Decimal:
+    """A percentage: a number (2.5) or a string with a percent sign ("2.5%"), 0 to 100."""
+    raw = table.values.get(key)
+    if raw is None:
+        return default
+    text = str(raw).strip().removesuffix("%").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if isinstance(raw, bool) or not value.is_finite() or not 0 <= value <= 100:
+        table.problem(
+            key, f'expected a percentage from 0 to 100 such as 2.5 or "2.5%", got {raw!r}'
+        )
+        return default
+    return value
 
 
 def _acknowledge(inbound: Table) -> str:

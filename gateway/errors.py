@@ -17,6 +17,9 @@ class Location:
     component: int | None = None
     xpath: str | None = None
     offset: int | None = None
+    # A CSV file's row (1 is the header line) and column name.
+    row: int | None = None
+    column: str | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -32,6 +35,10 @@ class Location:
             parts.append(elem)
         if self.xpath:
             parts.append(self.xpath)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
         if self.offset is not None and self.segment_position is None:
             parts.append(f"byte {self.offset}")
         return ", ".join(parts)
@@ -46,6 +53,8 @@ class Location:
             self.component,
             self.xpath,
             self.offset,
+            self.row,
+            self.column,
         )
 
 

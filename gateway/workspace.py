@@ -14,6 +14,8 @@ SAMPLE_PARTNERS = ("acme", "globex")
 # Folders every workspace has besides the per-partner drops; var/ holds the SQLite database,
 # the raw archive and logs.
 WORKSPACE_FOLDERS = ("config/partners", "var")
+# The sample master data (CSV files) that `gateway init` imports into a new database.
+SAMPLE_MASTERDATA = "masterdata"
 
 
 def init_workspace(target: Path) -> list[Path]:

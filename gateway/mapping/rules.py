@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -87,8 +88,10 @@ def _lookup_out(table: CodeTable) -> OutFunc:
     return lookup
 
 
+@functools.cache
 def field_types(cls: type) -> dict[str, Any]:
-    """The resolved annotations of a canonical dataclass."""
+    """The resolved annotations of a canonical dataclass (resolved once: loading every mapping
+    asks about a dozen classes over a thousand times)."""
     return get_type_hints(cls)
 
 

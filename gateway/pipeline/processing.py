@@ -8,16 +8,15 @@ order is confirmed twice.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.model import PurchaseOrder
-from gateway.model.codec import document_from_json, to_json
-from gateway.pipeline import status
+from gateway.model.codec import document_from_json
+from gateway.orders.port import OrderSource, OrderSystem
 from gateway.pipeline.acks import PARTNER_ACK, ack_from_json, reconcile
-from gateway.pipeline.stages import confirm_as_ordered
-from gateway.store import MessageRecord, NewMessage, StoredDocument, UnitOfWork
+from gateway.pipeline.order_responses import queue_order_response
+from gateway.store import MessageRecord, StoredDocument, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +28,11 @@ def process_documents(
 ) -> tuple[MessageRecord, str]:
     """Act on every stored document after `record.progress`; the record and a summary."""
     counts: dict[str, int] = {}
-    today = gateway.clock().date()
     while batch := gateway.store.documents(record.id, record.progress, PROCESS_BATCH):
         with gateway.store.unit_of_work() as uow:
+            orders = gateway.order_system(uow)
             for document in batch:
-                outcome = _process_one(gateway, uow, record, partner, document, today)
+                outcome = _process_one(gateway, uow, orders, record, partner, document)
                 counts[outcome] = counts.get(outcome, 0) + 1
             record = uow.update_message(record.id, actor="runner", progress=batch[-1].seq)
     return record, ", ".join(f"{n} {what}" for what, n in counts.items())
@@ -42,10 +41,10 @@ def process_documents(
 def _process_one(  # noqa: PLR0917 - one document in its batch's transaction
     gateway: Gateway,
     uow: UnitOfWork,
+    orders: OrderSystem,
     record: MessageRecord,
     partner: Partner,
     stored: StoredDocument,
-    today: date,
 ) -> str:
     if stored.type == PARTNER_ACK:
         ack = ack_from_json(stored.body)
@@ -53,44 +52,14 @@ def _process_one(  # noqa: PLR0917 - one document in its batch's transaction
         return f"{ack.kind} {ack.status} reconciled" if reconciled else f"{ack.kind} unmatched"
     document = document_from_json(stored.type, stored.body)
     if isinstance(document, PurchaseOrder):
-        _confirm(uow, record, partner, document, today=today, test=stored.test)
-        return "orders confirmed"
+        source = OrderSource(
+            partner.id,
+            record.id,
+            partner.orders,
+            test=stored.test,
+            accept_duplicate=record.accept_duplicate,
+        )
+        placement = orders.place(document, source)
+        queue_order_response(uow, partner, placement, parent_id=record.id, actor="runner")
+        return f"orders {placement.status.value.replace('_', ' ')}"
     return f"{stored.type} recorded"
-
-
-def _confirm(
-    uow: UnitOfWork,
-    record: MessageRecord,
-    partner: Partner,
-    order: PurchaseOrder,
-    *,
-    today: date,
-    test: bool,
-) -> None:
-    response = confirm_as_ordered(order, today)
-    confirmed = {
-        line.line_number: (line.confirmed_quantity, line.status.value) for line in response.lines
-    }
-    uow.add_order(record.id, partner.id, order, status="confirmed", confirmed=confirmed)
-    spec = partner.outbound_for("order_response")
-    if spec is None:
-        return
-    uow.add_message(
-        NewMessage(
-            direction="out",
-            partner=partner.id,
-            standard=spec.standard,
-            message_type=spec.message_type,
-            version=spec.version,
-            stage=status.CREATED,
-            status=status.PENDING,
-            parent_id=record.id,
-            document_type="order_response",
-            # A response to a test interchange (UNB 0035 = 1) is a test interchange too.
-            document={"type": "order_response", "document": to_json(response), "test": test},
-            test=test,
-            document_ref=response.response_number,
-        ),
-        actor="runner",
-        reason=f"order response for order {order.order_number}",
-    )

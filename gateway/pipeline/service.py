@@ -6,11 +6,13 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from types import FrameType
 
 from gateway.app import Gateway
 from gateway.errors import TransientError
 from gateway.pipeline.intake import intake, recover_claimed
+from gateway.pipeline.order_actions import review_backlog
 from gateway.pipeline.runner import PassSummary, run_due
 from gateway.transport.watch import InboxWatcher
 
@@ -22,9 +24,11 @@ def batch_pass(
     should_stop: Callable[[], bool] = lambda: False,
     on_message: Callable[[PassSummary], None] | None = None,
 ) -> PassSummary:
-    """One pass: every complete inbox file, every due retry, every pending outbound."""
+    """One pass: every complete inbox file, the backlog review, every due retry, every
+    pending outbound (the review's changed order responses among them)."""
     recover_claimed(gateway)
     intake(gateway)
+    review_backlog(gateway, actor="batch")
     return run_due(gateway, should_stop=should_stop, on_message=on_message)
 
 
@@ -71,26 +75,38 @@ def serve(gateway: Gateway, stop: StopFlag) -> None:
             folder,
             folder,
         )
+    reviewed: list[datetime] = []
     try:
         while not stop():
             wake.clear()
-            _one_round(gateway, stop)
+            _one_round(gateway, stop, reviewed)
             wake.wait(_next_wait(gateway, poll))
     finally:
         watcher.stop()
         log.info("gateway stopped")
 
 
-def _one_round(gateway: Gateway, stop: StopFlag) -> None:
-    """Recover, take in, run; a failing round is logged and the next one tries again."""
+def _one_round(gateway: Gateway, stop: StopFlag, reviewed: list[datetime]) -> None:
+    """Recover, take in, review the backlog when due, run; a failing round is logged and the
+    next one tries again."""
     try:
         recover_claimed(gateway)
         intake(gateway)
+        _review_when_due(gateway, reviewed)
         run_due(gateway, should_stop=stop)
     except TransientError as exc:
         log.warning("this round stopped early, the next one tries again: %s", exc.message)
     except Exception:  # a bug outside any message: keep serving, keep the traceback in the log
         log.exception("unexpected error in this round; the gateway keeps running")
+
+
+def _review_when_due(gateway: Gateway, reviewed: list[datetime]) -> None:
+    """The backlog review at start and then every [orders] backlog_review_interval."""
+    now = gateway.clock()
+    if reviewed and now - reviewed[-1] < gateway.settings.orders.backlog_review_interval:
+        return
+    review_backlog(gateway, actor="scheduler")
+    reviewed[:] = [now]
 
 
 def _next_wait(gateway: Gateway, poll: float) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from gateway.config import Identity, Partner
 from gateway.errors import Issue, Location, MappingError
@@ -17,11 +17,6 @@ from gateway.mapping import MappingSet
 from gateway.model import (
     Document,
     FunctionalAck,
-    LineStatus,
-    OrderResponse,
-    PurchaseOrder,
-    ResponseLine,
-    ResponseStatus,
     document_type,
 )
 
@@ -29,38 +24,6 @@ from gateway.model import (
 def contrl_version(syntax_version: str) -> str:
     """UNH S009 0052:0054 of CONTRL: 4:1 under syntax version 4, else 2:2 (ISO 9735)."""
     return "4:1" if syntax_version == "4" else "2:2"
-
-
-def confirm_as_ordered(order: PurchaseOrder, today: date) -> OrderResponse:
-    """First slice of processing: every line confirmed as ordered (until the order engine)."""
-    return OrderResponse(
-        response_number=order.order_number,
-        order_number=order.order_number,
-        issue_date=today,
-        status=ResponseStatus.ACCEPTED,
-        order_date=order.order_date,
-        currency=order.currency,
-        buyer=order.buyer,
-        seller=order.seller,
-        ship_to=order.ship_to,
-        lines=tuple(
-            ResponseLine(
-                line_number=line.line_number,
-                status=LineStatus.ACCEPTED,
-                ordered_quantity=line.quantity,
-                confirmed_quantity=line.quantity,
-                gtin=line.gtin,
-                buyer_part=line.buyer_part,
-                seller_part=line.seller_part,
-                description=line.description,
-                uom=line.uom,
-                unit_price=line.unit_price,
-                confirmed_delivery_date=line.requested_delivery_date
-                or order.requested_delivery_date,
-            )
-            for line in order.lines
-        ),
-    )
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class MessageRecord:
     ack_status: str | None = None
     ack_due_at: datetime | None = None
     progress: int = 0
+    order_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class NewMessage:
     next_attempt_at: datetime | None = None
     test: bool = False
     document_ref: str | None = None
+    order_id: int | None = None
 
 
 @dataclass(frozen=True)

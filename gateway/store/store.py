@@ -91,6 +91,17 @@ class Store:
             yield UnitOfWork(session, self._clock)
 
     @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only transaction (order and master-data queries use it); the rows it
+        returns stay readable after it ends."""
+        with (
+            database_errors_are_transient(),
+            Session(self._engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
     def _read(self) -> Iterator[Session]:
         with Session(self._engine) as session, session.begin():
             yield session

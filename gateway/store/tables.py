@@ -130,8 +130,11 @@ class MessageRow(Base):
     ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Inbound: how many mapped documents the process stage has finished (resumes after a crash).
     progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Outbound: the order this document answers (order response, ship notice, invoice).
+    order_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
+        Index(None, "order_id"),
         Index(None, "sha256"),
         Index(None, "partner", "interchange_ref"),
         Index(None, "status", "next_attempt_at"),
@@ -222,9 +225,23 @@ class OrderRow(Base):
     bill_to_id: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The master-data customer the order was resolved to (None: unknown customer).
+    customer_id: Mapped[str | None] = mapped_column(String(60))
+    # Why the order waits for a person (credit, blocked customer, duplicate, ...).
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    warehouse: Mapped[str | None] = mapped_column(String(60))
+    test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How many order responses were sent (the first, then one per change); numbers revisions.
+    responses_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The canonical order as received (JSON), so that a held order can be decided later.
+    document: Mapped[Any] = mapped_column(JSON, nullable=True)
 
     # Not unique on purpose: a repeated order number is recorded and policy decides.
-    __table_args__ = (Index(None, "partner", "buyer_id", "order_number"),)
+    __table_args__ = (
+        Index(None, "partner", "buyer_id", "order_number"),
+        Index(None, "customer_id", "order_number"),
+    )
 
 
 class OrderLineRow(Base):
@@ -245,3 +262,23 @@ class OrderLineRow(Base):
     requested_delivery_date: Mapped[date | None] = mapped_column(Date)
     confirmed_quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 4))
     status: Mapped[str] = mapped_column(String(40))
+    # The engine's view of the line. Quantities are in the ordered unit; `factor` base units
+    # make one ordered unit (a case of 12: 12).
+    sku: Mapped[str | None] = mapped_column(String(60))
+    factor: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 6), default=Decimal(1), server_default="1"
+    )
+    allocated_quantity: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 4), default=Decimal(0), server_default="0"
+    )
+    backordered_quantity: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 4), default=Decimal(0), server_default="0"
+    )
+    confirmed_price: Mapped[Decimal | None] = mapped_column(ExactDecimal(18, 6))
+    # The delivery date last promised to the buyer (for the backorder: when the rest comes).
+    promised_date: Mapped[date | None] = mapped_column(Date)
+    # What the buyer was told: accepted, changed, backordered or rejected, and the reason code.
+    response_status: Mapped[str | None] = mapped_column(String(20))
+    reason_code: Mapped[str | None] = mapped_column(String(20))
+
+    __table_args__ = (Index(None, "sku", "status"),)

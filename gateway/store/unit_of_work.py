@@ -54,6 +54,15 @@ class UnitOfWork:
         self._session = session
         self._clock = clock
 
+    @property
+    def session(self) -> Session:
+        """The transaction's session, for the order engine's queries in the same transaction."""
+        return self._session
+
+    def now(self) -> datetime:
+        """The store clock's time, timezone-aware UTC."""
+        return self._now()
+
     def _now(self) -> datetime:
         return require_aware(self._clock(), "clock()")
 

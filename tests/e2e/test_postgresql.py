@@ -12,8 +12,11 @@ from tests.e2e.conftest import GATEWAY, Workspace, values
 def test_order_flow_on_postgresql(
     workspace: Workspace, good_order: bytes, new_postgres_database: Callable[[], str]
 ) -> None:
-    # given the workspace pointed at an empty PostgreSQL database through the environment
+    # given the workspace pointed at an empty PostgreSQL database through the environment,
+    # initialised there (the sample master data imported into it), and no SQLite file
     env = {"GATEWAY_DATABASE_URL": new_postgres_database()}
+    (workspace.root / "var" / "gateway.db").unlink()
+    assert "imported the sample master data" in workspace.gateway("init", env=env).stdout
     workspace.drop("acme", "order.edi", good_order)
     # when a batch runs
     result = workspace.gateway("batch", env=env)
@@ -31,6 +34,7 @@ def test_two_workers_on_one_database_process_each_file_once(
 ) -> None:
     # given 12 orders and two batch processes started at the same time on one database
     url = new_postgres_database()
+    assert workspace.gateway("init", env={"GATEWAY_DATABASE_URL": url}).code == 0
     for i in range(12):
         workspace.drop("acme", f"o{i}.edi", good_order.replace(b"ACME00042", b"ACME1%04d" % i))
     env = {**os.environ, "GATEWAY_WORKSPACE": str(workspace.root), "GATEWAY_DATABASE_URL": url}

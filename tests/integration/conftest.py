@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from gateway.app import Gateway
 from gateway.store import Store
+from gateway.store.masterdata_store import import_masterdata
+from gateway.store.order_catalog import has_masterdata
+from gateway.workspace import SAMPLE_MASTERDATA
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -27,3 +31,12 @@ def store(store_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+def with_sample_masterdata(gateway: Gateway) -> Gateway:
+    """The workspace's sample master data imported into an empty database, as `gateway init`."""
+    with gateway.store.read() as session:
+        if has_masterdata(session):
+            return gateway
+    import_masterdata(gateway.store, gateway.settings.workspace / SAMPLE_MASTERDATA, actor="test")
+    return gateway

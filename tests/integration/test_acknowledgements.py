@@ -19,6 +19,7 @@ from gateway.pipeline.intake import intake
 from gateway.pipeline.runner import run_due
 from gateway.store import MessageFilter, MessageRecord
 from gateway.workspace import init_workspace
+from tests.integration.conftest import with_sample_masterdata
 from tests.integration.test_runner import ORDER, FakeClock
 
 ACME = "5790000000001:14"
@@ -31,7 +32,9 @@ def clock() -> FakeClock:
 
 
 def _gateway(workspace: Path, clock: FakeClock) -> Gateway:
-    return build_gateway(load_settings(workspace, {}), clock=clock, rand=lambda: 0.5)
+    return with_sample_masterdata(
+        build_gateway(load_settings(workspace, {}), clock=clock, rand=lambda: 0.5)
+    )
 
 
 @pytest.fixture()

@@ -19,6 +19,7 @@ from gateway.pipeline.runner import run_due
 from gateway.store import MessageFilter
 from gateway.transport.local import CLAIMED, DroppedFile
 from gateway.workspace import init_workspace
+from tests.integration.conftest import with_sample_masterdata
 
 ORDER = Path(__file__).resolve().parents[1] / "e2e" / "data" / "orders_d96a_acme.edi"
 
@@ -43,7 +44,7 @@ def clock() -> FakeClock:
 def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[Gateway]:
     init_workspace(tmp_path)
     settings = load_settings(tmp_path, {"GATEWAY_RETRY_MAX_ATTEMPTS": "3"})
-    gw = build_gateway(settings, clock=clock, rand=lambda: 0.5)
+    gw = with_sample_masterdata(build_gateway(settings, clock=clock, rand=lambda: 0.5))
     yield gw
     gw.close()
 
@@ -210,7 +211,7 @@ def test_duplicate_policy_decides_what_a_duplicate_gets(
     init_workspace(tmp_path)
     profile = tmp_path / "config" / "partners" / "acme.toml"
     profile.write_text(profile.read_text().replace('"reject"', f'"{policy}"'))
-    gw = build_gateway(load_settings(tmp_path, {}), clock=clock)
+    gw = with_sample_masterdata(build_gateway(load_settings(tmp_path, {}), clock=clock))
     try:
         _drop(gw, "first.edi")
         intake(gw)

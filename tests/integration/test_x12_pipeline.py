@@ -24,6 +24,7 @@ from gateway.store import MessageFilter, MessageRecord
 from gateway.store.tables import ControlNumberRow
 from gateway.validate.x12_structure import validate_transaction
 from gateway.workspace import init_workspace
+from tests.integration.conftest import with_sample_masterdata
 from tests.integration.test_runner import FakeClock
 
 
@@ -33,7 +34,9 @@ def clock() -> FakeClock:
 
 
 def _gateway(workspace: Path, clock: FakeClock) -> Gateway:
-    return build_gateway(load_settings(workspace, {}), clock=clock, rand=lambda: 0.5)
+    return with_sample_masterdata(
+        build_gateway(load_settings(workspace, {}), clock=clock, rand=lambda: 0.5)
+    )
 
 
 @pytest.fixture()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from gateway.config import load_settings
+from gateway.config import GATEWAY_KEYS, load_settings
+from gateway.orders.masterdata_csv import MASTERDATA_KINDS
 from gateway.workspace import ensure_partner_folders, init_workspace, template_files
 
 
@@ -56,6 +57,7 @@ def test_template_gateway_toml_states_the_embedded_defaults(tmp_path: Path) -> N
     # then every setting except the workspace-relative paths is the same
     assert template.retry == bare.retry
     assert template.identity == bare.identity
+    assert template.orders == bare.orders
     assert (template.log_level, template.poll_interval, template.settle_time) == (
         bare.log_level, bare.poll_interval, bare.settle_time,
     )  # fmt: skip
@@ -67,8 +69,10 @@ def test_template_gateway_toml_states_the_embedded_defaults(tmp_path: Path) -> N
 def test_template_gateway_toml_sets_every_key(tmp_path: Path) -> None:
     init_workspace(tmp_path)
     data = tomllib.loads((tmp_path / "config/gateway.toml").read_text(encoding="utf-8"))
-    assert sorted(data) == ["gateway", "identity", "retry"]
+    assert sorted(data) == ["gateway", "identity", "orders", "retry"]
+    assert sorted(data) == sorted(GATEWAY_KEYS)
     assert len(data["gateway"]) == 9
+    assert len(data["orders"]) == 2
     assert len(data["retry"]) == 4
     assert len(data["identity"]) == 4
 
@@ -91,10 +95,12 @@ def test_init_restores_only_missing_files(tmp_path: Path) -> None:
     assert init_workspace(tmp_path) == [tmp_path / "config/partners/globex.toml"]
 
 
-def test_template_ships_exactly_the_config_files() -> None:
-    assert template_files() == [
+def test_template_ships_the_config_and_the_sample_master_data() -> None:
+    masterdata = [f"masterdata/{kind}.csv" for kind in MASTERDATA_KINDS]
+    assert template_files() == sorted([
         "config/gateway.toml", "config/partners/acme.toml", "config/partners/globex.toml",
-    ]  # fmt: skip
+        "masterdata/README.md", *masterdata,
+    ])  # fmt: skip
 
 
 def test_partner_folders_are_made_for_every_configured_partner(tmp_path: Path) -> None:

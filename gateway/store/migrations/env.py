@@ -10,6 +10,10 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from gateway.store.tables import Base
+from gateway.store.tables_orders import CustomerRow
+
+# The order engine's tables are declared on the same metadata.
+_ORDER_TABLES = CustomerRow.__table__
 
 TARGET = Base.metadata
 

@@ -1,0 +1,443 @@
+"""What `gateway orders list|show` and `gateway backlog` print: tables for people, JSON for scripts.
+
+The `render_*` functions return the text (tests compare it to expected files); the `print_*`
+functions choose between it and JSON. In JSON, decimals are strings, dates and datetimes ISO
+8601 (datetimes with their UTC offset).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from gateway.model.codec import to_json
+from gateway.orders.backlog_report import (
+    BUCKETS,
+    AgedLine,
+    Amount,
+    BacklogGroup,
+    BacklogReport,
+    CurrencyTotal,
+    CustomerTotal,
+    Totals,
+)
+from gateway.output import _table
+from gateway.store.order_queries import (
+    OrderDetail,
+    OrderFinding,
+    OrderHeader,
+    OrderLineDetail,
+    OrderSummary,
+    TimelineEntry,
+)
+
+NONE = "-"
+HOLD_REASON_WIDTH = 40
+
+
+def _text(value: object) -> str:
+    """A cell, whole on one line: "-" for nothing, dates ISO, datetimes to the second (UTC)."""
+    if value is None or value == "":
+        return NONE
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return quantity_text(value)
+    return " ".join(str(value).split())
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity without trailing zeros ("12.5000" -> "12.5", "60.000" -> "60")."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def price_text(value: Decimal | None) -> str:
+    """A price with at least two decimals and no trailing zeros beyond ("0.123456", "12.50")."""
+    if value is None:
+        return NONE
+    whole, _, fraction = quantity_text(value).partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def _short(text: str | None, width: int) -> str:
+    if not text:
+        return NONE
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+# -- orders list ------------------------------------------------------------------------------
+
+LIST_HEADERS = (
+    "ID",
+    "PARTNER",
+    "CUSTOMER",
+    "NUMBER",
+    "DATE",
+    "STATUS",
+    "LINES",
+    "BACKORDERED",
+    "VALUE",
+    "HOLD REASON",
+)
+
+
+def render_orders(summaries: Sequence[OrderSummary]) -> str:
+    """The order list as a table, or "no orders"."""
+    if not summaries:
+        return "no orders"
+    rows = [_summary_row(s) for s in summaries]
+    return _table(LIST_HEADERS, rows)
+
+
+def _summary_row(s: OrderSummary) -> list[str]:
+    value = NONE if s.value is None else f"{s.value} {s.currency or ''}".rstrip()
+    return [
+        str(s.id),
+        s.partner,
+        _text(s.customer_id),
+        _text(s.order_number),
+        _text(s.order_date),
+        s.status,
+        str(s.lines),
+        str(s.backordered_lines),
+        value,
+        _short(s.hold_reason, HOLD_REASON_WIDTH),
+    ]
+
+
+def orders_json(summaries: Sequence[OrderSummary]) -> list[dict[str, Any]]:
+    """The order list as JSON objects."""
+    return [to_json(s) for s in summaries]
+
+
+def print_orders(summaries: Sequence[OrderSummary], as_json: bool) -> None:
+    """The order list for a person, or JSON for a script."""
+    if as_json:
+        print(json.dumps(orders_json(summaries), indent=2))
+    else:
+        print(render_orders(summaries))
+
+
+# -- orders show ------------------------------------------------------------------------------
+
+
+def render_order_detail(detail: OrderDetail) -> str:
+    """One order: header, lines, findings and timeline."""
+    order = detail.order
+    parts = [f"order {order.id}: {order.order_number} ({order.status})", _header(order)]
+    parts.append("lines:\n" + _lines_table(detail.lines) if detail.lines else "lines: none")
+    parts.append(
+        "findings:\n" + _findings_table(detail.findings) if detail.findings else "findings: none"
+    )
+    parts.append(
+        "timeline:\n" + _timeline_table(detail.timeline) if detail.timeline else "timeline: none"
+    )
+    return "\n\n".join(parts)
+
+
+def _party(party_id: str | None, scheme: str | None = None, name: str | None = None) -> str:
+    text = " ".join(p for p in (party_id, f"({scheme})" if scheme else None, name) if p)
+    return text or NONE
+
+
+def _header(order: OrderHeader) -> str:
+    fields = (
+        ("PARTNER", order.partner),
+        ("CUSTOMER", order.customer_id or "unknown"),
+        ("NUMBER", order.order_number),
+        ("ORDER DATE", order.order_date),
+        ("STATUS", order.status),
+        ("HOLD REASON", order.hold_reason),
+        ("CURRENCY", order.currency),
+        ("REQUESTED", order.requested_delivery_date),
+        ("BUYER", _party(order.buyer_id, order.buyer_scheme, order.buyer_name)),
+        ("SELLER", order.seller_id),
+        ("SHIP TO", order.ship_to_id),
+        ("BILL TO", order.bill_to_id),
+        ("WAREHOUSE", order.warehouse),
+        ("TEST", "yes" if order.test else "no"),
+        ("RESPONSES", str(order.responses_sent)),
+        ("MESSAGE", str(order.message_id)),
+        ("CREATED", order.created_at),
+        ("UPDATED", order.updated_at),
+    )
+    return "\n".join(f"{label:<12} {_text(value)}" for label, value in fields)
+
+
+LINE_HEADERS = (
+    "LINE",
+    "SKU",
+    "GTIN",
+    "BUYER PART",
+    "ORDERED",
+    "CONFIRMED",
+    "ALLOCATED",
+    "BACKORDERED",
+    "BUYER PRICE",
+    "OUR PRICE",
+    "REQUESTED",
+    "PROMISED",
+    "STATE",
+    "TOLD",
+    "REASON",
+)
+
+
+def _lines_table(lines: Sequence[OrderLineDetail]) -> str:
+    return _table(LINE_HEADERS, [_line_row(line) for line in lines])
+
+
+def _line_row(line: OrderLineDetail) -> list[str]:
+    ordered = f"{quantity_text(line.quantity)} {line.uom or ''}".rstrip()
+    return [
+        line.line_number,
+        _text(line.sku),
+        _text(line.gtin),
+        _text(line.buyer_part),
+        ordered,
+        _text(line.confirmed_quantity),
+        _text(line.allocated_quantity),
+        _text(line.backordered_quantity),
+        price_text(line.unit_price),
+        price_text(line.confirmed_price),
+        _text(line.requested_delivery_date),
+        _text(line.promised_date),
+        line.status,
+        _text(line.response_status),
+        _text(line.reason_code),
+    ]
+
+
+def _findings_table(findings: Sequence[OrderFinding]) -> str:
+    rows = [
+        [f.line_number or "order", f.effect, f.code, " ".join(f.text.split())] for f in findings
+    ]
+    return _table(("LINE", "EFFECT", "CODE", "TEXT"), rows)
+
+
+TIMELINE_HEADERS = ("WHEN", "ENTRY", "LINE", "WHAT", "STAGE/STATUS", "ACK", "MESSAGE", "REASON")
+
+
+def _timeline_table(timeline: Sequence[TimelineEntry]) -> str:
+    return _table(TIMELINE_HEADERS, [_timeline_row(entry) for entry in timeline])
+
+
+def _timeline_row(entry: TimelineEntry) -> list[str]:
+    when = _text(entry.at)
+    if entry.kind == "event":
+        change = f"{entry.from_status or NONE} -> {entry.to_status or NONE}"
+        reason = " ".join((entry.reason or "").split()) or NONE
+        return [
+            when,
+            f"event ({entry.actor})",
+            entry.line_number or "order",
+            change,
+            "",
+            "",
+            "",
+            reason,
+        ]
+    kind = " ".join(p for p in (entry.message_type, entry.document_type) if p) or NONE
+    what = f"{kind} {entry.number}" if entry.number else kind
+    direction = {"in": "inbound", "out": "outbound"}.get(entry.direction or "", NONE)
+    return [
+        when,
+        direction,
+        "",
+        what,
+        f"{entry.stage}/{entry.status}",
+        _text(entry.ack_status),
+        str(entry.message_id),
+        "",
+    ]
+
+
+def order_detail_json(detail: OrderDetail) -> dict[str, Any]:
+    """{"order": {...}, "lines": [...], "findings": [...], "timeline": [...]}."""
+    return {
+        "order": to_json(detail.order),
+        "lines": to_json(detail.lines),
+        "findings": to_json(detail.findings),
+        "timeline": to_json(detail.timeline),
+    }
+
+
+def print_order_detail(detail: OrderDetail, as_json: bool) -> None:
+    """One order for a person, or JSON for a script."""
+    if as_json:
+        print(json.dumps(order_detail_json(detail), indent=2))
+    else:
+        print(render_order_detail(detail))
+
+
+# -- backlog ----------------------------------------------------------------------------------
+
+BACKLOG_HEADERS = (
+    "CUSTOMER",
+    "ITEM",
+    "CURRENCY",
+    "LINES",
+    "QUANTITY",
+    "VALUE",
+    *(bucket.upper() for bucket in BUCKETS),
+)
+BACKLOG_LINE_HEADERS = (
+    "CUSTOMER",
+    "ITEM",
+    "ORDER",
+    "LINE",
+    "BACKORDERED",
+    "BASE QTY",
+    "VALUE",
+    "CURRENCY",
+    "REQUESTED",
+    "PROMISED",
+    "DAYS LATE",
+)
+
+
+def render_backlog(report: BacklogReport, with_lines: bool = False) -> str:
+    """The backlog table (each customer's items, then its totals, then the grand totals)."""
+    if not report.groups:
+        return "no open backorders"
+    rows: list[list[str]] = []
+    for customer in report.customers:
+        groups = [g for g in report.groups if (g.customer, g.currency) == _key(customer)]
+        rows += [_group_row(g) for g in groups]
+        rows.append(_totals_row(customer.customer, "total", customer.currency, customer.totals))
+    rows += [_totals_row("all customers", "total", c.currency, c.totals) for c in report.currencies]
+    parts = [
+        f"backlog as of {report.as_of.isoformat()} (quantities in base units, values at our "
+        "price, else the buyer's)\naging by days past the requested date: each bucket shows "
+        "quantity / value",
+        _table(BACKLOG_HEADERS, rows),
+    ]
+    if with_lines:
+        lines = [_backlog_line_row(aged) for aged in report.lines]
+        parts.append("lines:\n" + _table(BACKLOG_LINE_HEADERS, lines))
+    return "\n\n".join(parts)
+
+
+def _key(customer: CustomerTotal) -> tuple[str, str | None]:
+    return customer.customer, customer.currency
+
+
+def _group_row(group: BacklogGroup) -> list[str]:
+    return _totals_row(group.customer, group.item, group.currency, group.totals)
+
+
+def _totals_row(customer: str, item: str, currency: str | None, totals: Totals) -> list[str]:
+    total = totals.total
+    return [
+        customer,
+        item,
+        currency or NONE,
+        str(total.lines),
+        quantity_text(total.quantity),
+        str(total.value),
+        *(_bucket_cell(amount) for amount in totals.buckets),
+    ]
+
+
+def _bucket_cell(amount: Amount) -> str:
+    if not amount.lines:
+        return NONE
+    return f"{quantity_text(amount.quantity)} / {amount.value}"
+
+
+def _backlog_line_row(aged: AgedLine) -> list[str]:
+    line = aged.line
+    return [
+        line.customer,
+        line.item,
+        line.order_number,
+        line.line_number,
+        f"{quantity_text(line.backordered_quantity)} {line.uom or ''}".rstrip(),
+        quantity_text(line.base_quantity),
+        str(line.value),
+        line.currency or NONE,
+        _text(line.requested_date),
+        _text(line.promised_date),
+        NONE if aged.days_late is None else str(aged.days_late),
+    ]
+
+
+def backlog_json(report: BacklogReport) -> dict[str, Any]:
+    """{"as_of", "buckets", "groups", "customers", "totals", "lines"}; amounts as strings."""
+    return {
+        "as_of": report.as_of.isoformat(),
+        "buckets": list(BUCKETS),
+        "groups": [
+            {"customer": g.customer, "item": g.item, **_totals_json(g.currency, g.totals)}
+            for g in report.groups
+        ],
+        "customers": [
+            {"customer": c.customer, **_totals_json(c.currency, c.totals)} for c in report.customers
+        ],
+        "totals": [_currency_json(c) for c in report.currencies],
+        "lines": [_aged_json(a) for a in report.lines],
+    }
+
+
+def _currency_json(total: CurrencyTotal) -> dict[str, Any]:
+    return _totals_json(total.currency, total.totals)
+
+
+def _totals_json(currency: str | None, totals: Totals) -> dict[str, Any]:
+    return {
+        "currency": currency,
+        **_amount_json(totals.total),
+        "buckets": {
+            bucket: _amount_json(amount)
+            for bucket, amount in zip(BUCKETS, totals.buckets, strict=True)
+        },
+    }
+
+
+def _amount_json(amount: Amount) -> dict[str, Any]:
+    return {
+        "lines": amount.lines,
+        "quantity": quantity_text(amount.quantity),
+        "value": str(amount.value),
+    }
+
+
+def _aged_json(aged: AgedLine) -> dict[str, Any]:
+    line = aged.line
+    return {
+        "customer": line.customer,
+        "item": line.item,
+        "order_id": line.order_id,
+        "order_number": line.order_number,
+        "line_number": line.line_number,
+        "sku": line.sku,
+        "gtin": line.gtin,
+        "backordered_quantity": quantity_text(line.backordered_quantity),
+        "uom": line.uom,
+        "base_quantity": quantity_text(line.base_quantity),
+        "value": str(line.value),
+        "currency": line.currency,
+        "requested_date": _iso(line.requested_date),
+        "promised_date": _iso(line.promised_date),
+        "days_late": aged.days_late,
+        "bucket": aged.bucket,
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def print_backlog(report: BacklogReport, as_json: bool, with_lines: bool = False) -> None:
+    """The backlog for a person, or JSON for a script (always with the lines)."""
+    if as_json:
+        print(json.dumps(backlog_json(report), indent=2))
+    else:
+        print(render_backlog(report, with_lines))
