@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gateway import output_orders
+from gateway import output_backlog, output_orders
 from gateway.commands import EXIT_FAILED, EXIT_OK, CommandFailed, Context, _gateway, guarded
 from gateway.orders.backlog_report import backlog_report
 from gateway.store.order_queries import OrderFilter, backlog_lines, list_orders, order_detail
@@ -42,7 +42,7 @@ def cmd_backlog(ctx: Context) -> int:
         with gateway.store.read() as session:
             lines = backlog_lines(session)
     report = backlog_report(lines, as_of)
-    output_orders.print_backlog(report, as_json=ctx.args.json, with_lines=ctx.args.lines)
+    output_backlog.print_backlog(report, as_json=ctx.args.json, with_lines=ctx.args.lines)
     return EXIT_OK
 
 

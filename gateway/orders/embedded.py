@@ -131,11 +131,12 @@ class EmbeddedOrderSystem:
         response per order whose date slipped past what the buyer was last told."""
         placements: list[Placement] = []
         for order_id, moved in sorted(self._stockroom.slips(today, actor).items()):
-            row = self._session.get_one(OrderRow, order_id)
+            row = self._session.get_one(OrderRow, order_id, with_for_update=True)
             order = stored_order(row)
             decisions, findings = self._stockroom.delay(row, order, moved, actor)
             status = ResponseStatus.ACCEPTED_WITH_CHANGES
-            placements.append(self._respond(row, order, decisions, findings, status))
+            if decisions:
+                placements.append(self._respond(row, order, decisions, findings, status))
         return placements
 
     # -- deciding -------------------------------------------------------------------------
@@ -253,7 +254,8 @@ class EmbeddedOrderSystem:
         skus = {c.item.sku for c in lines if c.item is not None}
         if warehouse is None:
             return {sku: Availability(ZERO) for sku in skus}
-        for sku in skus - {sku for sku, wh in self._supply if wh == warehouse}:
+        # Sorted, so that two workers lock the items' stock in the same order.
+        for sku in sorted(skus - {sku for sku, wh in self._supply if wh == warehouse}):
             self._supply[sku, warehouse] = supply(self._session, sku, warehouse)
         return {sku: self._supply[sku, warehouse] for sku in skus}
 

@@ -107,7 +107,11 @@ class Stockroom:
         decisions: list[LineDecision] = []
         findings: list[Finding] = []
         for waiting, new_date in moved:
-            line = self._session.get_one(OrderLineRow, waiting.line_id)
+            line = self._session.get_one(
+                OrderLineRow, waiting.line_id, with_for_update=True, populate_existing=True
+            )
+            if line.promised_date != waiting.promised_date:
+                continue  # another worker's review told the buyer already
             shown = new_date.isoformat() if new_date else "not known (no replenishment covers it)"
             text = f"backorder date moved from {waiting.promised_date} to {shown}"
             findings.append(Finding("date.slipped", Effect.CHANGE, text, line.line_number))

@@ -160,7 +160,17 @@ def _line_sum(
 
 
 def supply(session: Session, sku: str, warehouse: str) -> Availability:
-    """Free stock, replenishments by date and the backorders already waiting, in base units."""
+    """Free stock, replenishments by date and the backorders already waiting, in base units.
+
+    The item's stock rows stay locked until the transaction ends (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite has one writer anyway), so two workers cannot promise the same stock.
+    """
+    lock = (
+        select(StockLevelRow.bin)
+        .where(StockLevelRow.sku == sku, StockLevelRow.warehouse == warehouse)
+        .with_for_update()
+    )
+    session.execute(lock).all()
     allocated = _line_sum(session, OrderLineRow.allocated_quantity, sku, warehouse, OPEN_LINES)
     waiting = _line_sum(
         session, OrderLineRow.backordered_quantity, sku, warehouse, (LineState.BACKORDERED.value,)

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from gateway.orders.backlog_report import BacklogLine, backlog_report
+from gateway.output_backlog import backlog_json, render_backlog
 from gateway.output_orders import (
-    backlog_json,
     order_detail_json,
     orders_json,
     price_text,
     quantity_text,
-    render_backlog,
     render_order_detail,
     render_orders,
 )
