@@ -23,6 +23,7 @@ from gateway.pipeline.x12_translate import translate_file
 from gateway.store import MessageFilter
 from gateway.store.masterdata_store import import_masterdata
 from gateway.store.order_catalog import has_masterdata
+from gateway.store.order_queries import order_status_counts
 from gateway.workspace import SAMPLE_MASTERDATA, ensure_partner_folders, init_workspace
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -295,7 +296,10 @@ def cmd_status(ctx: Context) -> int:
         acks = gateway.store.ack_counts()
         waiting = gateway.inbox.pending_count()
         unknown = gateway.inbox.unknown_folders()
-    output.print_status(output.StatusReport(counts, acks, waiting, unknown), as_json=ctx.args.json)
+        with gateway.store.read() as session:
+            orders = order_status_counts(session)
+    report = output.StatusReport(counts, acks, waiting, unknown, orders)
+    output.print_status(report, as_json=ctx.args.json)
     return EXIT_OK
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from gateway.errors import Location
@@ -237,6 +237,8 @@ class StatusReport:
     acks: Mapping[str, int]
     waiting: int
     unknown_folders: Sequence[str]
+    # Orders by status (on_hold ones wait for `gateway orders release|reject`).
+    orders: Mapping[str, int] = field(default_factory=dict)
 
 
 def print_status(report: StatusReport, as_json: bool) -> None:
@@ -250,6 +252,7 @@ def print_status(report: StatusReport, as_json: bool) -> None:
             "acknowledgements": dict(sorted(report.acks.items())),
             "inbox_waiting": report.waiting,
             "unknown_folders": report.unknown_folders,
+            "orders": dict(sorted(report.orders.items())),
         }
         print(json.dumps(data, indent=2))
         return
@@ -259,6 +262,12 @@ def print_status(report: StatusReport, as_json: bool) -> None:
         states = ", ".join(f"{n} {state}" for state, n in sorted(report.acks.items()))
         print(f"partner acknowledgements of what we sent: {states}")
     print(f"files waiting in inboxes: {report.waiting}")
+    if report.orders:
+        states = ", ".join(f"{n} {state}" for state, n in sorted(report.orders.items()))
+        print(f"orders: {states}")
+        held = report.orders.get("on_hold", 0)
+        if held:
+            print(f"{held} order(s) on hold: gateway orders list --status on_hold")
     if report.unknown_folders:
         print(
             "inbox folders without a partner profile (their files are never taken): "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from gateway.model import OrderLine, Party, PurchaseOrder
@@ -19,6 +19,8 @@ from gateway.orders.masterdata import Customer, CustomerStatus, Item, Price, Shi
 from gateway.orders.port import Effect, Finding, OrderPolicy
 
 HUNDRED = Decimal(100)
+# Prices are kept to six decimals (the order_lines.confirmed_price column).
+PRICE_QUANTUM = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def check_price(  # noqa: PLR0917 - the line and everything its price depends on
             return _replace(checked, reject_reason="no_price"), (
                 Finding("price.unknown", Effect.REJECT, text, line.line_number),
             )
-        text = f"no list price for item {item.sku}; the buyer's {offered} is confirmed"
+        text = f"no list price for item {item.sku}; the buyer's {money(offered)} is confirmed"
         return _replace(checked, confirmed_price=offered), (
             Finding("price.no_list", Effect.INFO, text, line.line_number),
         )
@@ -224,7 +226,7 @@ def _price_outside(
     deviation = (offered - price) / price * HUNDRED if price else HUNDRED
     side = "above" if offered > price else "below"
     text = (
-        f"buyer's price {offered} is {abs(deviation):.2f}% {side} our {price} "
+        f"buyer's price {money(offered)} is {abs(deviation):.2f}% {side} our {money(price)} "
         f"(tolerance {policy.price_tolerance}%)"
     )
     number = checked.line.line_number
@@ -236,6 +238,13 @@ def _price_outside(
         return _replace(checked, confirmed_price=offered), (finding,)
     finding = Finding("price.tolerance", Effect.CHANGE, f"{text}; answered with ours", number)
     return _replace(checked, confirmed_price=price, changed=True), (finding,)
+
+
+def money(value: Decimal) -> str:
+    """An amount for a sentence: at least two decimals, no trailing zeros beyond ("30.00")."""
+    text = f"{value.normalize():f}"
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
 
 
 def _within(offered: Decimal, price: Decimal, tolerance_percent: Decimal) -> bool:
@@ -256,20 +265,23 @@ def list_price(  # noqa: PLR0917 - the price list's dimensions
     """
     best: tuple[tuple[bool, Decimal], Decimal] | None = None
     for row in catalog.prices(sku, customer_id):
-        per_base = _per_base_unit(catalog, row)
-        if per_base is None or not _applies(row, currency, checked.base_quantity, on):
+        per_unit = _per_ordered_unit(catalog, row, checked.factor)
+        if per_unit is None or not _applies(row, currency, checked.base_quantity, on):
             continue
         rank = (row.customer is not None, row.min_quantity)
         if best is None or rank > best[0]:
-            best = (rank, per_base)
-    return None if best is None else best[1] * checked.factor
+            best = (rank, per_unit)
+    return None if best is None else best[1]
 
 
-def _per_base_unit(catalog: Catalog, row: Price) -> Decimal | None:
-    if row.uom is None:
+def _per_ordered_unit(catalog: Catalog, row: Price, factor: Decimal) -> Decimal | None:
+    """A price row's price for one ordered unit of `factor` base units (to 6 decimals)."""
+    row_factor = catalog.unit_factor(row.sku, row.uom) if row.uom else Decimal(1)
+    if not row_factor:
+        return None
+    if row_factor == factor:
         return row.unit_price
-    factor = catalog.unit_factor(row.sku, row.uom)
-    return None if not factor else row.unit_price / factor
+    return (row.unit_price * factor / row_factor).quantize(PRICE_QUANTUM, ROUND_HALF_UP)
 
 
 def _applies(row: Price, currency: str | None, base_quantity: Decimal, on: date) -> bool:
@@ -287,8 +299,8 @@ def check_credit(customer: Customer, exposure: Decimal, value: Decimal) -> tuple
     if limit is None or exposure + value <= limit:
         return ()
     text = (
-        f"credit limit {limit} exceeded: {exposure} open (orders and invoices) + {value} "
-        f"this order = {exposure + value}"
+        f"credit limit {money(limit)} exceeded: {money(exposure)} open (orders and invoices) "
+        f"+ {money(value)} this order = {money(exposure + value)}"
     )
     return (Finding("credit.limit", Effect.HOLD, text),)
 

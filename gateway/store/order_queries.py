@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.orders.backlog_report import BacklogLine
@@ -324,3 +324,9 @@ def _backlog_line(line: OrderLineRow, order: OrderRow) -> BacklogLine:
 
 def _copy(record_type: type[Any], row: object) -> Any:
     return record_type(**{f.name: getattr(row, f.name) for f in dataclasses.fields(record_type)})
+
+
+def order_status_counts(session: Session) -> dict[str, int]:
+    """How many orders stand in each status."""
+    query = select(OrderRow.status, func.count()).group_by(OrderRow.status)
+    return {str(status): int(count) for status, count in session.execute(query)}

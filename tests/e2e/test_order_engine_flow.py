@@ -122,6 +122,9 @@ def test_a_held_order_sends_nothing_until_ops_release_it(workspace: Workspace) -
     detail = only_order(workspace)
     assert detail["order"]["status"] == "on_hold"
     assert [f["code"] for f in detail["findings"]] == ["credit.limit"]
+    # and ops see it waiting in the status
+    status = workspace.gateway("status")
+    assert "1 order(s) on hold: gateway orders list --status on_hold" in status.stdout
     # when ops release it and the next pass runs
     released = workspace.gateway(
         "orders", "release", str(detail["order"]["id"]), "--reason", "prepaid"

@@ -250,7 +250,8 @@ def test_credit_over_the_limit_holds_the_order() -> None:
     (finding,) = check_credit(SHOP, D(900), value)
     # then the order is held, with the figures in the reason
     assert value == D("395.00")
-    assert finding.effect is Effect.HOLD and "900 open" in finding.text and "1295" in finding.text
+    assert finding.effect is Effect.HOLD and "900.00 open" in finding.text
+    assert finding.text.endswith("= 1295.00")
     # and an order within the limit passes
     assert check_credit(SHOP, D(500), value) == ()
 
@@ -382,3 +383,19 @@ def test_gtins_are_compared_as_fourteen_digits() -> None:
     assert normalise_gtin("012345678912") == "00012345678912"
     assert normalise_gtin("4006381333931") == "04006381333931"
     assert normalise_gtin("ABC") is None and normalise_gtin("123") is None
+
+
+def test_a_price_per_case_is_converted_to_the_ordered_unit() -> None:
+    # given the widget priced 30.00 a case of 12, ordered by the piece
+    result, _ = checked(OrderLine("1", D(6), gtin="012345678912", uom="EA"))
+    # then our price is 2.50 a piece, exactly
+    assert result.list_price == D("2.500000") and result.factor == D(1)
+
+
+def test_price_findings_show_amounts_as_money() -> None:
+    # given a case offered at 31 against our 30.00 a case
+    rules = OrderPolicy(price_tolerance=D("0.5"))
+    line = OrderLine("1", D(5), gtin="012345678912", uom="CA", unit_price=D(31))
+    _, (finding,) = checked(line, rules)
+    # then the sentence reads like money
+    assert "buyer's price 31.00 is 3.33% above our 30.00 (tolerance 0.5%)" in finding.text
