@@ -283,7 +283,8 @@ class EmbeddedOrderSystem:
     def _save(
         self, row: OrderRow, decisions: Sequence[LineDecision], *, actor: str, reason: str = ""
     ) -> None:
-        for line_row, decision in zip(order_lines(self._session, row.id), decisions, strict=True):
+        lines = order_lines(self._session, row.id)
+        for line_row, decision in zip(lines, decisions, strict=True):
             move_line(
                 self._session,
                 line_row,
@@ -302,7 +303,7 @@ class EmbeddedOrderSystem:
                 **_checked_columns(decision.checked),
             )
         row.hold_reason = None
-        settle_order(self._session, row, actor=actor, at=self._now(), reason=reason)
+        settle_order(self._session, row, actor=actor, at=self._now(), reason=reason, lines=lines)
 
     def _respond(
         self,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, TypeVar, cast, get_type_hints
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from gateway.store.tables_orders import (
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
 # Lines that hold stock or wait for it. Lines of test orders (a test interchange: UNB 0035 = 1,
 # ISA15 = T) are answered like any other but hold no stock, count for no credit and never
 # wait in the backlog.
@@ -45,15 +47,27 @@ OPEN_ORDERS = (
 
 def as_record(cls: type[T], row: object) -> T:
     """A master-data dataclass from its table row (same field names; enums from their values)."""
-    hints = get_type_hints(cls)
-    values: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        value = getattr(row, field.name)
-        kind = hints[field.name]
-        if isinstance(kind, type) and issubclass(kind, enum.Enum) and value is not None:
-            value = kind(value)
-        values[field.name] = value
+    record_type: type = cls
+    values = {field: getattr(row, field) for field in _field_names(record_type)}
+    for field, kind in _enum_fields(record_type).items():
+        if values[field] is not None:
+            values[field] = kind(values[field])
     return cls(**values)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
+@functools.cache
+def _enum_fields(cls: type) -> dict[str, type[enum.Enum]]:
+    hints = get_type_hints(cls)
+    return {
+        name: kind
+        for name, kind in hints.items()
+        if isinstance(kind, type) and issubclass(kind, enum.Enum)
+    }
 
 
 class SqlCatalog:
@@ -61,9 +75,23 @@ class SqlCatalog:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        # Master data does not change inside the engine's transaction: each answer is looked
+        # up once per transaction (a batch of orders asks for the same items again and again).
+        self._memo: dict[tuple[object, ...], Any] = {}
+
+    def _once(self, key: tuple[object, ...], look_up: Callable[[], R]) -> R:
+        if key not in self._memo:
+            self._memo[key] = look_up()
+        return cast(R, self._memo[key])
 
     def customer_by_identifier(self, value: str, scheme: str | None) -> Customer | None:
         """The customer known by this identifier (an identifier without scheme matches any)."""
+        return self._once(
+            ("customer_by_identifier", value, scheme),
+            lambda: self._customer_by_identifier(value, scheme),
+        )
+
+    def _customer_by_identifier(self, value: str, scheme: str | None) -> Customer | None:
         query = select(CustomerIdentifierRow.customer).where(CustomerIdentifierRow.value == value)
         if scheme is not None:
             query = query.where(
@@ -74,36 +102,64 @@ class SqlCatalog:
 
     def customers_of_partner(self, partner: str) -> Sequence[Customer]:
         """The customers of a trading partner."""
+        return self._once(
+            ("customers_of_partner", partner), lambda: self._customers_of_partner(partner)
+        )
+
+    def _customers_of_partner(self, partner: str) -> Sequence[Customer]:
         rows = self._session.scalars(select(CustomerRow).where(CustomerRow.partner == partner))
         return [_customer(row) for row in rows]
 
     def customer(self, customer_id: str) -> Customer | None:
         """The customer with this id."""
+        return self._once(("customer", customer_id), lambda: self._customer(customer_id))
+
+    def _customer(self, customer_id: str) -> Customer | None:
         row = self._session.get(CustomerRow, customer_id)
         return None if row is None else _customer(row)
 
     def ship_to(self, customer_id: str, location: str) -> ShipTo | None:
         """The customer's delivery location."""
+        return self._once(
+            ("ship_to", customer_id, location), lambda: self._ship_to(customer_id, location)
+        )
+
+    def _ship_to(self, customer_id: str, location: str) -> ShipTo | None:
         row = self._session.get(ShipToRow, (customer_id, location))
         return None if row is None else as_record(ShipTo, row)
 
     def item_by_gtin(self, gtin14: str) -> Item | None:
         """The item with this GTIN."""
+        return self._once(("item_by_gtin", gtin14), lambda: self._item_by_gtin(gtin14))
+
+    def _item_by_gtin(self, gtin14: str) -> Item | None:
         row = self._session.scalars(select(ItemRow).where(ItemRow.gtin == gtin14)).first()
         return None if row is None else as_record(Item, row)
 
     def item_by_buyer_part(self, customer_id: str, buyer_part: str) -> Item | None:
         """The item the customer calls by this article number."""
+        return self._once(
+            ("item_by_buyer_part", customer_id, buyer_part),
+            lambda: self._item_by_buyer_part(customer_id, buyer_part),
+        )
+
+    def _item_by_buyer_part(self, customer_id: str, buyer_part: str) -> Item | None:
         row = self._session.get(BuyerPartRow, (customer_id, buyer_part))
         return None if row is None else self.item(row.sku)
 
     def item(self, sku: str) -> Item | None:
         """The item with this SKU."""
+        return self._once(("item", sku), lambda: self._item(sku))
+
+    def _item(self, sku: str) -> Item | None:
         row = self._session.get(ItemRow, sku)
         return None if row is None else as_record(Item, row)
 
     def unit_factor(self, sku: str, uom: str) -> Decimal | None:
         """Base units in one `uom` of the item (1 for its base unit)."""
+        return self._once(("unit_factor", sku, uom), lambda: self._unit_factor(sku, uom))
+
+    def _unit_factor(self, sku: str, uom: str) -> Decimal | None:
         item = self._session.get(ItemRow, sku)
         if item is None:
             return None
@@ -117,6 +173,9 @@ class SqlCatalog:
 
     def prices(self, sku: str, customer_id: str | None) -> Sequence[Price]:
         """The customer's and the default price rows of an item."""
+        return self._once(("prices", sku, customer_id), lambda: self._prices(sku, customer_id))
+
+    def _prices(self, sku: str, customer_id: str | None) -> Sequence[Price]:
         query = select(PriceRow).where(
             PriceRow.sku == sku,
             or_(PriceRow.customer.is_(None), PriceRow.customer == customer_id),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -120,11 +120,19 @@ def move_line(
 
 
 def settle_order(
-    session: Session, order: OrderRow, *, actor: str, at: datetime, reason: str = ""
+    session: Session,
+    order: OrderRow,
+    *,
+    actor: str,
+    at: datetime,
+    reason: str = "",
+    lines: Sequence[OrderLineRow] | None = None,
 ) -> OrderStatus:
-    """Derive the order's status from its lines; history if it changed."""
-    session.flush()
-    status = order_status(LineState(line.status) for line in order_lines(session, order.id))
+    """Derive the order's status from its lines (all of them, read when not given)."""
+    if lines is None:
+        session.flush()
+        lines = order_lines(session, order.id)
+    status = order_status(LineState(line.status) for line in lines)
     set_order_status(session, order, status, actor=actor, at=at, reason=reason)
     return status
 
