@@ -18,9 +18,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gateway.store import Store
 
 SENDER, RECIPIENT = "5790000000001:14", "5412345000013:14"
 LINES = 10
+# Items of the sample master data with ACME's prices, so that the order engine checks,
+# allocates and backorders as it would for real orders.
+SAMPLE_ITEMS = (("4006381333931", "0.45"), ("4006381333948", "12.50"), ("5412345000020", "3.00"))
 
 
 def write_interchange(path: Path, orders: int) -> int:
@@ -42,12 +49,13 @@ def write_interchange(path: Path, orders: int) -> int:
                 "CUX+2:EUR:9",
             ]
             for line in range(1, LINES + 1):
+                gtin, price = SAMPLE_ITEMS[line % len(SAMPLE_ITEMS)]
                 body += [
-                    f"LIN+{line}++{4006381333900 + line:013d}:EN",
+                    f"LIN+{line}++{gtin}:EN",
                     f"PIA+1+ART-{line:04d}:IN",
                     f"IMD+F++:::Article {line}, carton of 12",
                     f"QTY+21:{(n + line) % 90 + 1}:PCE",
-                    f"PRI+AAA:{line}.25",
+                    f"PRI+AAA:{price}",
                 ]
             body += ["UNS+S", f"CNT+2:{LINES}"]
             body.append(f"UNT+{len(body) + 1}+{n}")
@@ -98,6 +106,7 @@ def child(orders: int, standard: str) -> None:
         write = write_x12 if standard == "X12" else write_interchange
         size = write(staging, orders)
         gateway = build_gateway(load_settings(workspace, {}))
+        _import_masterdata(gateway.store, workspace)
         try:
             start = time.perf_counter()
             dropped = inbox / "big.edi"
@@ -125,6 +134,19 @@ def child(orders: int, standard: str) -> None:
                 }
             )
         )
+
+
+def _import_masterdata(store: Store, workspace: Path) -> None:
+    """The sample master data, with credit and stock out of the way of a large run."""
+    from gateway.store.masterdata_store import import_masterdata
+
+    folder = workspace / "masterdata"
+    customers = folder / "customers.csv"
+    customers.write_text(customers.read_text().replace(",50000,", ",999999999,"))
+    stock = folder / "stock.csv"
+    lines = stock.read_text().splitlines()
+    stock.write_text("\n".join([lines[0], *(f"{line}000" for line in lines[1:])]) + "\n")
+    import_masterdata(store, folder, actor="bench")
 
 
 def _peak_rss_mib() -> float:

@@ -34,9 +34,11 @@ def order(number: int) -> str:
         "N4*PORTLAND*OR*97201*US",
     ]
     for line in range(1, lines + 1):
+        # The sample master data's widgets (W-100, W-200 at 2.50 a piece), so that the order
+        # engine has real work to do when the pipeline benchmark runs these.
+        sku, upc = ("W-100", "012345678905") if line % 2 else ("W-200", "012345678912")
         body += [
-            f"PO1*{line}*{line * 3 + number % 7}*EA*{line + 0.25:.2f}**VN*ITEM-{line:03d}"
-            f"*UP*{712345000000 + line:012d}",
+            f"PO1*{line}*{line * 3 + number % 7}*EA*2.50**VN*{sku}*UP*{upc}",
             f"PID*F****WIDGET MODEL {line} COLOUR {number % 5}",
         ]
     body.append(f"CTT*{lines}")

@@ -77,6 +77,9 @@ def add_findings(
     session: Session, order_id: int, findings: Iterable[Finding], at: datetime
 ) -> None:
     """Record findings not recorded before on this order (a re-check repeats the old ones)."""
+    findings = list(findings)
+    if not findings:
+        return
     known = {
         (f.line_number, f.code, f.text)
         for f in session.scalars(
