@@ -177,7 +177,8 @@ def change_stock(  # noqa: PLR0917 - one stock movement
     after = before + delta
     if after < 0:
         raise ValueError(
-            f"{sku} in {warehouse}/{bin_} has {before} on hand; cannot take {abs(delta)}"
+            f"{sku} in {warehouse}/{bin_} has {before.normalize():f} on hand; "
+            f"cannot take {abs(delta).normalize():f}"
         )
     if level is None:
         level = StockLevelRow(sku=sku, warehouse=warehouse, bin=bin_, on_hand=after)

@@ -139,3 +139,40 @@ def test_a_held_order_sends_nothing_until_ops_release_it(workspace: Workspace) -
     # and releasing it again is refused with a sentence, not a traceback
     again = workspace.gateway("orders", "release", str(detail["order"]["id"]))
     assert again.code == 1 and "not on hold" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_a_held_order_rejected_by_ops_is_answered_not_accepted(workspace: Workspace) -> None:
+    # given an order held for credit
+    order = orders_file("PO-99", [(MUG, 20000, "3.00")], TODAY + timedelta(days=10))
+    workspace.drop("acme", "po99.edi", order)
+    assert workspace.gateway("batch").code == 0
+    order_id = str(only_order(workspace)["order"]["id"])
+    # when ops reject it with a reason code and the next pass runs
+    rejected = workspace.gateway("orders", "reject", order_id, "--reason", "CREDIT")
+    assert rejected.code == 0, rejected.stderr
+    assert workspace.gateway("batch").code == 0
+    # then the ORDRSP says "not accepted" (BGM 1225 = 27), the line 7 with the reason
+    (ordrsp,) = workspace.sent("acme", "ORDRSP")
+    (bgm,) = values(ordrsp, "BGM")
+    assert bgm[2] == ("27",)
+    (lin,) = values(ordrsp, "LIN")
+    assert lin[1] == ("7",)
+    assert ("ACD", ("",), ("CREDIT",)) in [(f[0][0], f[1], f[2]) for f in values(ordrsp, "FTX")]
+    assert only_order(workspace)["order"]["status"] == "rejected"
+
+
+def test_stock_commands_say_what_is_wrong(workspace: Workspace) -> None:
+    # given the sample stock: 24 mugs in bin C-01-01
+    # when more is taken than there is, an unknown item is received, or no bin is named
+    too_much = workspace.gateway("stock", "adjust", "MUG-01", "-30", "--reason", "count")
+    unknown = workspace.gateway("stock", "receive", "NOPE", "5")
+    no_bin = workspace.gateway("stock", "receive", "MUG-01", "5", "--bin", "Z-99")
+    # then each is refused with a sentence and exit 1, nothing changed
+    assert (too_much.code, unknown.code, no_bin.code) == (1, 1, 1)
+    assert "MUG-01 in WH1/C-01-01 has 24 on hand; cannot take 30" in too_much.stderr
+    assert "no item 'NOPE'" in unknown.stderr
+    assert "no bin 'Z-99' in WH1" in no_bin.stderr
+    # and a correct adjustment is booked
+    fixed = workspace.gateway("stock", "adjust", "MUG-01", "-4", "--reason", "broken", "--json")
+    assert fixed.code == 0, fixed.stderr
+    assert fixed.json()["on_hand"] == "20"

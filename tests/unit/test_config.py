@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -513,3 +514,40 @@ def test_x12_delimiters_must_be_distinct_and_not_alphanumeric(tmp_path: Path) ->
     )
     assert any("x12.ta1: 'sometimes' is not one of always, requested, never" in p for p in problems)
     assert any("x12.ship_notice_hierarchy: 'SPI'" in p for p in problems)
+
+
+def test_order_policy_is_read_from_the_partner_orders_table(tmp_path: Path) -> None:
+    # given acme with an [orders] table and duplicates held
+    text = ACME.replace("[inbound]\n", '[inbound]\nduplicates = "hold"\n')
+    text += (
+        '[orders]\nprice_tolerance = "2.5%"\nprice_mismatch = "reject_line"\n'
+        'backorders = "cancel"\n'
+    )
+    write(tmp_path, "config/partners/acme.toml", text)
+    # when loaded
+    policy = load_settings(tmp_path, {}).partners["acme"].orders
+    # then every key is there, the tolerance a Decimal percent, duplicates from [inbound]
+    assert (policy.price_tolerance, policy.price_mismatch) == (Decimal("2.5"), "reject_line")
+    assert (policy.backorders, policy.unknown_ship_to, policy.duplicates) == (
+        "cancel",
+        "accept",
+        "hold",
+    )
+
+
+def test_bad_order_policy_values_are_refused_with_their_key(tmp_path: Path) -> None:
+    # given a tolerance that is no percentage and a misspelt policy
+    text = ACME + '[orders]\nprice_tolerance = "lots"\nbackorders = "alow"\n'
+    write(tmp_path, "config/partners/acme.toml", text)
+    # then both are reported, each with its key
+    problems = problems_of(tmp_path)
+    assert any("orders.price_tolerance" in p and "percentage" in p for p in problems)
+    assert any("orders.backorders" in p and "did you mean 'allow'" in p for p in problems)
+
+
+def test_orders_engine_is_chosen_in_gateway_toml(tmp_path: Path) -> None:
+    # given the engine-less order system chosen through the environment
+    settings = load_settings(tmp_path, {"GATEWAY_ORDERS_ENGINE": "confirm_as_ordered"})
+    # then it is the one in the settings, with the default review interval
+    assert settings.orders.engine == "confirm_as_ordered"
+    assert settings.orders.backlog_review_interval == timedelta(hours=1)
