@@ -15,8 +15,7 @@ from gateway.model import (
     ResponseLine,
     ResponseStatus,
 )
-from gateway.orders.embedded_backlog import OrderActionError
-from gateway.orders.port import OrderSource, Placement, StockChange, StockResult
+from gateway.orders.port import OrderActionError, OrderSource, Placement, StockChange, StockResult
 from gateway.orders.states import LineState, OrderStatus
 from gateway.store import UnitOfWork
 from gateway.store.order_state import move_line, order_lines, record_order, settle_order

@@ -27,10 +27,11 @@ from gateway.orders.checks import (
     resolve_customer,
 )
 from gateway.orders.confirm import LineDecision, decide_lines, order_response, rejected
-from gateway.orders.embedded_backlog import OrderActionError, Stockroom, stored_order
+from gateway.orders.embedded_backlog import Stockroom, stored_order
 from gateway.orders.port import (
     Effect,
     Finding,
+    OrderActionError,
     OrderPolicy,
     OrderSource,
     Placement,

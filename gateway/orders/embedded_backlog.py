@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.errors import BusinessRuleError
 from gateway.model import LineStatus, OrderLine, PurchaseOrder
 from gateway.model.codec import document_from_json
 from gateway.orders.atp import ZERO
@@ -17,7 +16,14 @@ from gateway.orders.backlog import WaitingLine, allocate, review_dates
 from gateway.orders.catalog import Catalog
 from gateway.orders.checks import CheckedLine
 from gateway.orders.confirm import LineDecision
-from gateway.orders.port import Effect, Finding, LineAllocated, StockChange, StockResult
+from gateway.orders.port import (
+    Effect,
+    Finding,
+    LineAllocated,
+    OrderActionError,
+    StockChange,
+    StockResult,
+)
 from gateway.orders.states import LineState
 from gateway.store.order_catalog import default_warehouse, supply, waiting_lines
 from gateway.store.order_state import (
@@ -35,12 +41,6 @@ from gateway.store.tables_orders import BinRow, ItemRow, StockLevelRow, Warehous
 DELAYED = "delayed"
 # Lines whose backorder date slipped, by order: the line and its new date.
 Slips = dict[int, list[tuple[WaitingLine, date | None]]]
-
-
-class OrderActionError(BusinessRuleError):
-    """An order or stock command that cannot be done as asked (the text says why and what to do)."""
-
-    code = "order_action"
 
 
 class Stockroom:

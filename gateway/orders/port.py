@@ -13,8 +13,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from gateway.errors import BusinessRuleError
 from gateway.model import OrderResponse, PurchaseOrder
 from gateway.orders.states import OrderStatus
+
+
+class OrderActionError(BusinessRuleError):
+    """An order or stock command that cannot be done as asked (the text says why and what to do)."""
+
+    code = "order_action"
 
 
 class Effect(enum.StrEnum):
