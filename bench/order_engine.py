@@ -20,6 +20,7 @@ from gateway.store.masterdata_store import import_masterdata
 from gateway.workspace import SAMPLE_MASTERDATA, init_workspace
 
 BATCH = 200
+POLICIES = {"acme": OrderPolicy()}
 TODAY = date.today()
 
 
@@ -40,7 +41,6 @@ def _order(number: int) -> PurchaseOrder:
 
 
 def _place(store: Store, count: int) -> float:
-    policies = {"acme": OrderPolicy()}
     started = time.perf_counter()
     with store.unit_of_work() as uow:
         message = uow.add_message(
@@ -48,7 +48,7 @@ def _place(store: Store, count: int) -> float:
         )
     for first in range(0, count, BATCH):
         with store.unit_of_work() as uow:
-            engine = EmbeddedOrderSystem(uow, TODAY, policies)
+            engine = EmbeddedOrderSystem(uow, TODAY, POLICIES)
             for number in range(first, min(first + BATCH, count)):
                 engine.place(_order(number), OrderSource("acme", message.id))
     return time.perf_counter() - started
@@ -72,9 +72,8 @@ def bench_order_engine(counts: tuple[int, ...] = (1_000, 10_000)) -> None:
             )
             started = time.perf_counter()
             with store.unit_of_work() as uow:
-                changed = EmbeddedOrderSystem(uow, TODAY + timedelta(days=90), {}).review_backlog(
-                    TODAY + timedelta(days=90), "bench"
-                )
+                engine = EmbeddedOrderSystem(uow, TODAY + timedelta(days=90), POLICIES)
+                changed = engine.review_backlog(TODAY + timedelta(days=90), "bench")
             review = time.perf_counter() - started
             print(
                 f"order engine: backlog review of {count:>6} orders' waiting lines"

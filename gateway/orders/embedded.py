@@ -7,6 +7,7 @@ backlog when stock arrives, and reviews backorder dates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -59,6 +60,7 @@ from gateway.store.order_state import (
 from gateway.store.tables import OrderRow
 
 RUNNER = "runner"
+log = logging.getLogger(__name__)
 
 
 class EmbeddedOrderSystem:
@@ -133,6 +135,16 @@ class EmbeddedOrderSystem:
         placements: list[Placement] = []
         for order_id, moved in sorted(self._stockroom.slips(today, actor).items()):
             row = self._session.get_one(OrderRow, order_id, with_for_update=True)
+            if row.partner not in self._policies:
+                # No profile any more: nobody to tell, so the promise stays as it was.
+                log.warning(
+                    "order %s (%s): backorder date moved, but partner %s has no profile; "
+                    "not answered",
+                    row.id,
+                    row.order_number,
+                    row.partner,
+                )
+                continue
             order = stored_order(row)
             decisions, findings = self._stockroom.delay(row, order, moved, actor)
             status = ResponseStatus.ACCEPTED_WITH_CHANGES

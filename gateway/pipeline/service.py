@@ -10,7 +10,7 @@ from datetime import datetime
 from types import FrameType
 
 from gateway.app import Gateway
-from gateway.errors import TransientError
+from gateway.errors import GatewayError, TransientError
 from gateway.pipeline.intake import intake, recover_claimed
 from gateway.pipeline.order_actions import review_backlog
 from gateway.pipeline.runner import PassSummary, run_due
@@ -28,7 +28,7 @@ def batch_pass(
     pending outbound (the review's changed order responses among them)."""
     recover_claimed(gateway)
     intake(gateway)
-    review_backlog(gateway, actor="batch")
+    _review(gateway, actor="batch")
     return run_due(gateway, should_stop=should_stop, on_message=on_message)
 
 
@@ -105,8 +105,20 @@ def _review_when_due(gateway: Gateway, reviewed: list[datetime]) -> None:
     now = gateway.clock()
     if reviewed and now - reviewed[-1] < gateway.settings.orders.backlog_review_interval:
         return
-    review_backlog(gateway, actor="scheduler")
+    _review(gateway, actor="scheduler")
     reviewed[:] = [now]
+
+
+def _review(gateway: Gateway, actor: str) -> None:
+    """The backlog review; its failure is logged and never keeps the messages from moving."""
+    try:
+        review_backlog(gateway, actor=actor)
+    except TransientError as exc:
+        log.warning("backlog review stopped, the next one tries again: %s", exc.message)
+    except GatewayError as exc:
+        log.error("backlog review failed: %s", exc.message)
+    except Exception:  # a bug: keep the traceback, keep the gateway going
+        log.exception("unexpected error in the backlog review; messages go on")
 
 
 def _next_wait(gateway: Gateway, poll: float) -> float:

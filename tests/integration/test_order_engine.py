@@ -291,3 +291,17 @@ def test_a_test_order_is_answered_but_holds_no_stock(stocked: Store) -> None:
     assert real.response.lines[0].status is LineStatus.ACCEPTED
     with stocked.read() as session:
         assert waiting_lines(session) == {}
+
+
+def test_the_review_leaves_orders_of_a_partner_without_profile_alone(stocked: Store) -> None:
+    # given 3 sets backordered for 12 December, and the replenishment moved to 20 December
+    placement = place(stocked, purchase_order("PO-1", ("4006381333948", "8")))
+    with stocked.unit_of_work() as uow:
+        uow.session.execute(update(ReplenishmentRow).values(expected_date=date(2026, 12, 20)))
+    # when the review runs with no partner profile for acme
+    with stocked.unit_of_work() as uow:
+        changed = EmbeddedOrderSystem(uow, TODAY, {}).review_backlog(TODAY, "test")
+    # then nobody is answered and the promise stays what the buyer was told
+    assert changed == []
+    (row,) = lines_of(stocked, placement.order_id)
+    assert row.promised_date == date(2026, 12, 12)

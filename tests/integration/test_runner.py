@@ -13,7 +13,7 @@ import pytest
 from gateway.app import Gateway, build_gateway
 from gateway.config import load_settings
 from gateway.errors import TransientError
-from gateway.pipeline import status
+from gateway.pipeline import service, status
 from gateway.pipeline.intake import intake, recover_claimed
 from gateway.pipeline.runner import run_due
 from gateway.store import MessageFilter
@@ -254,3 +254,21 @@ def test_a_file_that_cannot_be_taken_stays_and_the_others_are_taken(
     assert len(received) == 1
     assert [m.filename for m in gateway.store.list_messages(IN)] == ["b.edi"]
     assert stuck.exists()
+
+
+def test_a_failing_backlog_review_does_not_stop_the_pass(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a backlog review that breaks, and an order waiting in the inbox
+    def broken(gw: Gateway, actor: str) -> None:
+        raise RuntimeError("review bug")
+
+    monkeypatch.setattr(service, "review_backlog", broken)
+    _drop(gateway)
+    # when a batch pass runs
+    summary = service.batch_pass(gateway)
+    # then the order is processed and answered all the same, and the bug is logged
+    assert summary.failed == 0
+    outbound = gateway.store.list_messages(MessageFilter(direction="out"))
+    assert sorted(m.message_type or "" for m in outbound) == ["CONTRL", "ORDRSP"]
+    assert "unexpected error in the backlog review" in caplog.text
