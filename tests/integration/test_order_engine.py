@@ -3,6 +3,7 @@ imported from CSV files."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from sqlalchemy import select, update
 
 from gateway.errors import BusinessRuleError
 from gateway.model import LineStatus, OrderLine, Party, PurchaseOrder, ResponseStatus
+from gateway.orders.as_ordered import ConfirmAsOrdered
 from gateway.orders.embedded import EmbeddedOrderSystem
 from gateway.orders.port import OrderPolicy, OrderSource, Placement, StockChange
 from gateway.orders.states import LineState, OrderStatus
@@ -305,3 +307,64 @@ def test_the_review_leaves_orders_of_a_partner_without_profile_alone(stocked: St
     assert changed == []
     (row,) = lines_of(stocked, placement.order_id)
     assert row.promised_date == date(2026, 12, 12)
+
+
+def test_two_workers_cannot_promise_the_same_stock(stocked: Store) -> None:
+    # given 5 sets on hand and two workers, each placing an order for 5 sets
+    first_placed, first_may_commit = threading.Event(), threading.Event()
+    results: dict[str, Placement] = {}
+
+    def worker(name: str, number: str) -> None:
+        with stocked.unit_of_work() as uow:
+            message = uow.add_message(
+                NewMessage("in", "acme", "EDIFACT", "ORDERS", "D96A", "mapped", "running")
+            )
+            engine = EmbeddedOrderSystem(uow, TODAY, POLICIES)
+            results[name] = engine.place(
+                purchase_order(number, ("4006381333948", "5")), OrderSource("acme", message.id)
+            )
+            if name == "first":
+                first_placed.set()
+                first_may_commit.wait(10)
+
+    first = threading.Thread(target=worker, args=("first", "PO-A"))
+    second = threading.Thread(target=worker, args=("second", "PO-B"))
+    # when the first has promised the stock but not committed, and the second starts
+    first.start()
+    assert first_placed.wait(10)
+    second.start()
+    second.join(0.5)
+    # then the second waits for the first ...
+    assert second.is_alive() and "second" not in results
+    first_may_commit.set()
+    first.join(10)
+    second.join(10)
+    # ... and once it may go on, it sees the stock taken: nothing is promised twice
+    assert results["first"].status is OrderStatus.CONFIRMED
+    assert results["second"].status is OrderStatus.BACKORDERED
+    second_response = results["second"].response
+    assert second_response is not None
+    (line,) = second_response.lines
+    assert (line.confirmed_quantity, line.backordered_quantity) == (D(0), D(5))
+
+
+def test_without_the_engine_every_line_is_confirmed_as_ordered(stocked: Store) -> None:
+    # given the engine-less order system and an order with an unknown item
+    with stocked.unit_of_work() as uow:
+        message = uow.add_message(
+            NewMessage("in", "acme", "EDIFACT", "ORDERS", "D96A", "mapped", "running")
+        )
+        placement = ConfirmAsOrdered(uow, TODAY).place(
+            purchase_order("PO-1", ("4006381333900", "7")), OrderSource("acme", message.id)
+        )
+    # then it is confirmed as ordered and recorded so
+    assert placement.status is OrderStatus.CONFIRMED and placement.response is not None
+    (line,) = placement.response.lines
+    assert (line.status, line.confirmed_quantity) == (LineStatus.ACCEPTED, D(7))
+    assert [row.status for row in lines_of(stocked, placement.order_id)] == ["ready"]
+    # and what only an engine can do is refused with the reason
+    with (
+        pytest.raises(BusinessRuleError, match="the order engine is off"),
+        stocked.unit_of_work() as uow,
+    ):
+        ConfirmAsOrdered(uow, TODAY).release(placement.order_id, "ops", "")
