@@ -46,6 +46,7 @@ from gateway.store.order_catalog import (
     default_warehouse,
     earlier_order,
     exposure,
+    live_order,
     supply,
 )
 from gateway.store.order_state import (
@@ -60,6 +61,11 @@ from gateway.store.order_state import (
 from gateway.store.tables import OrderRow
 
 RUNNER = "runner"
+# Message functions (EDIFACT BGM 1225, X12 BEG01 353, as PurchaseOrder.function) that cancel
+# the live order of the same number, replace it, or only inform.
+CANCELLING = frozenset({"cancellation", "deletion"})
+REPLACING = frozenset({"replace", "change"})
+INFORMATION_ONLY = frozenset({"copy", "duplicate", "confirmation"})
 log = logging.getLogger(__name__)
 
 
@@ -80,9 +86,19 @@ class EmbeddedOrderSystem:
         self._stockroom = Stockroom(uow.session, self._catalog, uow.now)
 
     def place(self, order: PurchaseOrder, source: OrderSource) -> Placement:
-        """Check, record and confirm a received order."""
+        """Check, record and confirm a received order; cancel or replace the live order of the
+        same number when the message function (BGM 1225, BEG01) says so."""
         row = record_order(self._uow, source, order)
         match = resolve_customer(order, self._catalog, source.partner)
+        if order.function in INFORMATION_ONLY:
+            text = f"message function {order.function}: recorded, not an order to fulfil"
+            return self._record_only(row, [Finding("order.function", Effect.INFO, text)])
+        if order.function in CANCELLING:
+            return self._cancellation(row, match)
+        if order.function in REPLACING:
+            replaced = live_order(self._session, match.customer, row)
+            if replaced is not None:
+                self._cancel(replaced, f"replaced by order {row.id} ({order.function})")
         return self._decide(
             row,
             order,
@@ -151,6 +167,39 @@ class EmbeddedOrderSystem:
             if decisions:
                 placements.append(self._respond(row, order, decisions, findings, status))
         return placements
+
+    # -- cancelling -----------------------------------------------------------------------
+
+    def _cancellation(self, row: OrderRow, match: CustomerMatch) -> Placement:
+        """A cancelling message: the live order of its number is cancelled, it is recorded."""
+        cancelled = live_order(self._session, match.customer, row)
+        if cancelled is None:
+            text = f"cancels order {row.order_number}, but no live order has that number"
+            log.warning("order %s: %s", row.id, text)
+            return self._record_only(row, [Finding("order.cancel_unknown", Effect.INFO, text)])
+        self._cancel(cancelled, f"cancelled by order {row.id} (message {row.message_id})")
+        text = f"cancels order {cancelled.id} ({cancelled.order_number})"
+        return self._record_only(row, [Finding("order.cancels", Effect.INFO, text)])
+
+    def _cancel(self, row: OrderRow, reason: str) -> None:
+        """Cancel what is still open of an order; its stock goes to the backlog."""
+        freed = self._stockroom.cancel(row, RUNNER, reason)
+        add_findings(
+            self._session, row.id, [Finding("order.cancelled", Effect.INFO, reason)], self._now()
+        )
+        if row.customer_id:
+            self._exposure.pop(row.customer_id, None)
+        for sku, warehouse in sorted(freed):
+            self._supply.pop((sku, warehouse), None)
+            self._stockroom.serve(sku, warehouse, RUNNER)
+
+    def _record_only(self, row: OrderRow, findings: Sequence[Finding]) -> Placement:
+        add_findings(self._session, row.id, findings, self._now())
+        reason = "; ".join(f.text for f in findings)
+        set_order_status(
+            self._session, row, OrderStatus.RECORDED, actor=RUNNER, at=self._now(), reason=reason
+        )
+        return _placement(row, findings)
 
     # -- deciding -------------------------------------------------------------------------
 

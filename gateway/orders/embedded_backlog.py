@@ -32,6 +32,7 @@ from gateway.store.order_state import (
     change_stock,
     consume_replenishments,
     move_line,
+    order_lines,
     settle_order,
 )
 from gateway.store.tables import OrderLineRow, OrderRow
@@ -39,6 +40,10 @@ from gateway.store.tables_orders import BinRow, ItemRow, StockLevelRow, Warehous
 
 # The reason code of a changed response that moves a backorder date (EDIFACT FTX ACD).
 DELAYED = "delayed"
+# Lines a cancellation still reaches (later, lines already shipped are not).
+CANCELLABLE = frozenset(
+    {LineState.RECEIVED, LineState.ON_HOLD, LineState.READY, LineState.BACKORDERED}
+)
 # Lines whose backorder date slipped, by order: the line and its new date.
 Slips = dict[int, list[tuple[WaitingLine, date | None]]]
 
@@ -82,6 +87,29 @@ class Stockroom:
             return []
         allocations, _ = allocate(waiting, supply(self._session, sku, warehouse).free)
         return [self._allocate(a.line, a.units, actor) for a in allocations]
+
+    def cancel(self, row: OrderRow, actor: str, reason: str) -> set[tuple[str, str]]:
+        """Cancel the open lines of an order; the (item, warehouse) pairs whose stock it freed."""
+        freed: set[tuple[str, str]] = set()
+        lines = order_lines(self._session, row.id)
+        for line in lines:
+            if LineState(line.status) not in CANCELLABLE:
+                continue
+            if line.sku and line.allocated_quantity > ZERO and row.warehouse:
+                freed.add((line.sku, row.warehouse))
+            move_line(
+                self._session,
+                line,
+                LineState.CANCELLED,
+                actor=actor,
+                at=self._now(),
+                reason=reason,
+                allocated_quantity=ZERO,
+                backordered_quantity=ZERO,
+            )
+        row.hold_reason = None
+        settle_order(self._session, row, actor=actor, at=self._now(), reason=reason, lines=lines)
+        return freed
 
     def slips(self, today: date, actor: str) -> Slips:
         """Serve every waiting line from free stock, then the lines whose date slipped."""

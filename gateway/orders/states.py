@@ -41,7 +41,13 @@ class LineState(enum.StrEnum):
 # The moves a line may make; anything else is a bug in the engine.
 LINE_MOVES: dict[LineState, frozenset[LineState]] = {
     LineState.RECEIVED: frozenset(
-        {LineState.ON_HOLD, LineState.READY, LineState.BACKORDERED, LineState.REJECTED}
+        {
+            LineState.ON_HOLD,
+            LineState.READY,
+            LineState.BACKORDERED,
+            LineState.REJECTED,
+            LineState.CANCELLED,
+        }
     ),
     LineState.ON_HOLD: frozenset(
         {LineState.READY, LineState.BACKORDERED, LineState.REJECTED, LineState.CANCELLED}

@@ -37,6 +37,13 @@ R = TypeVar("R")
 # ISA15 = T) are answered like any other but hold no stock, count for no credit and never
 # wait in the backlog.
 OPEN_LINES = (LineState.READY.value, LineState.BACKORDERED.value)
+# Orders that are over for good, or were never orders (a copy): a repeated number is no
+# duplicate of them, and a cancellation cannot reach them.
+NOT_LIVE = (
+    OrderStatus.REJECTED.value,
+    OrderStatus.CANCELLED.value,
+    OrderStatus.RECORDED.value,
+)
 # Orders whose lines count against the customer's credit.
 OPEN_ORDERS = (
     OrderStatus.CONFIRMED.value,
@@ -272,20 +279,34 @@ def exposure(session: Session, customer: Customer) -> Decimal:
     return customer.open_balance + Decimal(str(session.scalar(query) or 0))
 
 
-def earlier_order(session: Session, customer: Customer | None, this: OrderRow) -> str | None:
-    """An earlier order with this order's number from the same customer (or buyer), described."""
+def live_order(session: Session, customer: Customer | None, this: OrderRow) -> OrderRow | None:
+    """The earliest live order with this order's number from the same customer (or buyer).
+
+    Rejected, cancelled and recorded-only orders are not live: a buyer may resend a rejected
+    order, fixed, under its number.
+    """
     same_buyer = (
         OrderRow.customer_id == customer.id
         if customer is not None
         else and_(OrderRow.partner == this.partner, OrderRow.buyer_id == this.buyer_id)
     )
     query = (
-        select(OrderRow.id, OrderRow.created_at)
-        .where(same_buyer, OrderRow.order_number == this.order_number, OrderRow.id < this.id)
+        select(OrderRow)
+        .where(
+            same_buyer,
+            OrderRow.order_number == this.order_number,
+            OrderRow.id < this.id,
+            OrderRow.status.not_in(NOT_LIVE),
+        )
         .order_by(OrderRow.id)
         .limit(1)
     )
-    row = session.execute(query).first()
+    return session.scalars(query).first()
+
+
+def earlier_order(session: Session, customer: Customer | None, this: OrderRow) -> str | None:
+    """The live order this one repeats, described for a finding; None if there is none."""
+    row = live_order(session, customer, this)
     if row is None:
         return None
     return f"order {row.id} received {row.created_at:%Y-%m-%d %H:%M} UTC"

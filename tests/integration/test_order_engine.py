@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -368,3 +369,50 @@ def test_without_the_engine_every_line_is_confirmed_as_ordered(stocked: Store) -
         stocked.unit_of_work() as uow,
     ):
         ConfirmAsOrdered(uow, TODAY).release(placement.order_id, "ops", "")
+
+
+def test_a_cancellation_cancels_the_live_order_and_frees_its_stock(stocked: Store) -> None:
+    # given PO-A holding all 5 sets, and PO-B waiting for 3
+    first = place(stocked, purchase_order("PO-A", ("4006381333948", "5")))
+    waiting = place(stocked, purchase_order("PO-B", ("4006381333948", "3")))
+    assert waiting.status is OrderStatus.BACKORDERED
+    # when the buyer cancels PO-A (BGM 1225 = 1, BEG01 = 01)
+    cancel = replace(purchase_order("PO-A", ("4006381333948", "5")), function="cancellation")
+    answer = place(stocked, cancel)
+    # then the cancelling message is recorded, not answered, and says what it cancelled
+    assert answer.status is OrderStatus.RECORDED and answer.response is None
+    assert [f.code for f in answer.findings] == ["order.cancels"]
+    # and PO-A is cancelled, and its sets went to PO-B, which is now ready
+    with stocked.read() as session:
+        assert session.get_one(OrderRow, first.order_id).status == "cancelled"
+        assert session.get_one(OrderRow, waiting.order_id).status == "confirmed"
+    (line,) = lines_of(stocked, first.order_id)
+    assert (line.status, line.allocated_quantity) == ("cancelled", D(0))
+
+
+def test_a_replacement_cancels_the_old_order_and_is_decided_afresh(stocked: Store) -> None:
+    # given PO-1 for 5 pens
+    old = place(stocked, purchase_order("PO-1", ("4006381333931", "5")))
+    # when the buyer replaces it (BGM 1225 = 5) with 7 pens
+    new = place(
+        stocked, replace(purchase_order("PO-1", ("4006381333931", "7")), function="replace")
+    )
+    # then the new one is confirmed and answered (no duplicate), the old one cancelled
+    assert new.status is OrderStatus.CONFIRMED and new.response is not None
+    assert new.response.lines[0].confirmed_quantity == D(7)
+    assert "order.duplicate" not in [f.code for f in new.findings]
+    with stocked.read() as session:
+        assert session.get_one(OrderRow, old.order_id).status == "cancelled"
+
+
+def test_a_cancellation_of_no_live_order_and_a_copy_are_only_recorded(stocked: Store) -> None:
+    # given nothing ordered as PO-X
+    cancel = replace(purchase_order("PO-X", ("4006381333931", "1")), function="cancellation")
+    copy = replace(purchase_order("PO-Y", ("4006381333931", "1")), function="copy")
+    # when a cancellation of it and a copy of another order arrive
+    cancelled, copied = place(stocked, cancel), place(stocked, copy)
+    # then both are recorded with their reason, nothing answered, no stock taken
+    assert (cancelled.status, copied.status) == (OrderStatus.RECORDED, OrderStatus.RECORDED)
+    assert [f.code for f in cancelled.findings] == ["order.cancel_unknown"]
+    assert "recorded, not an order to fulfil" in copied.findings[0].text
+    assert cancelled.response is None and copied.response is None
