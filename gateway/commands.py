@@ -20,7 +20,7 @@ from gateway.pipeline import ops, status
 from gateway.pipeline.service import StopFlag, batch_pass, serve
 from gateway.pipeline.translate import TranslateContext, Translation
 from gateway.pipeline.x12_translate import translate_file
-from gateway.store import MessageFilter
+from gateway.store import MessageFilter, Store
 from gateway.store.masterdata_store import import_masterdata
 from gateway.store.order_catalog import has_masterdata
 from gateway.store.order_queries import order_status_counts
@@ -123,11 +123,15 @@ def _seed_masterdata(ctx: Context) -> None:
     folder = ctx.workspace / SAMPLE_MASTERDATA
     if not folder.is_dir():
         return
-    with _gateway(ctx) as gateway:
-        with gateway.store.read() as session:
+    # Only the store: mappings and message structures are not needed to import.
+    store = Store.open(_settings(ctx).database_url)
+    try:
+        with store.read() as session:
             if has_masterdata(session):
                 return
-        summary = import_masterdata(gateway.store, folder, actor="init")
+        summary = import_masterdata(store, folder, actor="init")
+    finally:
+        store.close()
     rows = sum(summary.counts.values())
     print(f"imported the sample master data from {folder} ({rows} rows) into the database")
 
