@@ -9,6 +9,7 @@ about our 855s are reconciled, and an interchange with ISA14 = 1 gets a TA1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,9 @@ from gateway.validate.x12_structure import validate_transaction
 from tests.e2e.conftest import GATEWAY, Workspace
 
 ORDER_DATE = "20261121"
-DELIVERY_DATE = "20261201"
+# Ten days ahead of the real clock: the order engine moves a requested date that falls inside
+# an item's lead time (and answers IC), so a fixed date would break this test once it passed.
+DELIVERY_DATE = f"{date.today() + timedelta(days=10):%Y%m%d}"
 
 
 @dataclass(frozen=True)
