@@ -15,10 +15,10 @@ from typing import Any
 
 from gateway.model.codec import to_json
 from gateway.output import _table
+from gateway.store import OrderRecord
 from gateway.store.order_queries import (
     OrderDetail,
     OrderFinding,
-    OrderHeader,
     OrderLineDetail,
     OrderSummary,
     TimelineEntry,
@@ -137,7 +137,7 @@ def _party(party_id: str | None, scheme: str | None = None, name: str | None = N
     return text or NONE
 
 
-def _header(order: OrderHeader) -> str:
+def _header(order: OrderRecord) -> str:
     fields = (
         ("PARTNER", order.partner),
         ("CUSTOMER", order.customer_id or "unknown"),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gateway.orders.backlog_report import BacklogLine
 from gateway.orders.states import LineState, OrderStatus
+from gateway.store.records import OrderRecord
 from gateway.store.tables import MessageRow, OrderLineRow, OrderRow
 from gateway.store.tables_orders import OrderEventRow, OrderFindingRow
 
@@ -54,33 +55,6 @@ class OrderSummary:
     currency: str | None
     hold_reason: str | None
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class OrderHeader:
-    """Every header column of an order."""
-
-    id: int
-    message_id: int
-    partner: str
-    order_number: str
-    order_date: date | None
-    currency: str | None
-    requested_delivery_date: date | None
-    buyer_id: str | None
-    buyer_scheme: str | None
-    buyer_name: str | None
-    seller_id: str | None
-    ship_to_id: str | None
-    bill_to_id: str | None
-    status: str
-    customer_id: str | None
-    hold_reason: str | None
-    warehouse: str | None
-    test: bool
-    responses_sent: int
-    created_at: datetime
-    updated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -147,7 +121,7 @@ class TimelineEntry:
 class OrderDetail:
     """One order in full: header, lines, findings and its timeline."""
 
-    order: OrderHeader
+    order: OrderRecord
     lines: tuple[OrderLineDetail, ...]
     findings: tuple[OrderFinding, ...]
     timeline: tuple[TimelineEntry, ...]
@@ -183,7 +157,7 @@ def order_detail(session: Session, order_id: int) -> OrderDetail | None:
         .order_by(OrderFindingRow.at, OrderFindingRow.id)
     )
     return OrderDetail(
-        order=_copy(OrderHeader, order),
+        order=_copy(OrderRecord, order),
         lines=tuple(_copy(OrderLineDetail, line) for line in lines),
         findings=tuple(_copy(OrderFinding, finding) for finding in findings),
         timeline=_timeline(session, order),

@@ -126,7 +126,7 @@ class MessageEvent:
 
 @dataclass(frozen=True)
 class OrderRecord:
-    """The header of a stored purchase order."""
+    """The header of a stored purchase order: every column of its row."""
 
     id: int
     message_id: int
@@ -143,6 +143,13 @@ class OrderRecord:
     bill_to_id: str | None
     status: str
     created_at: datetime
+    # What the order engine decided (see gateway/orders/states.py and tables.OrderRow).
+    customer_id: str | None = None
+    hold_reason: str | None = None
+    warehouse: str | None = None
+    test: bool = False
+    responses_sent: int = 0
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

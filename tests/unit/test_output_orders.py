@@ -19,10 +19,10 @@ from gateway.output_orders import (
     render_order_detail,
     render_orders,
 )
+from gateway.store import OrderRecord
 from gateway.store.order_queries import (
     OrderDetail,
     OrderFinding,
-    OrderHeader,
     OrderLineDetail,
     OrderSummary,
     TimelineEntry,
@@ -72,7 +72,7 @@ def order_line(number: str, **columns: object) -> OrderLineDetail:
 
 def detail() -> OrderDetail:
     """A backordered order: one line ready, one partly backordered at a changed price."""
-    header = OrderHeader(
+    header = OrderRecord(
         id=7,
         message_id=5,
         partner="ACME",
