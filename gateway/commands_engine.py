@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.commands import EXIT_OK, Context, _gateway, guarded
+from gateway.orders.amounts import quantity_text
 from gateway.orders.port import StockChange, StockResult
-from gateway.output_orders import quantity_text
 from gateway.pipeline.order_actions import (
     Decided,
     adjust_stock,

@@ -14,6 +14,7 @@ from typing import Any
 
 from gateway.commands import EXIT_FAILED, EXIT_OK, Context, _gateway, guarded
 from gateway.errors import Issue
+from gateway.orders.amounts import quantity_text
 from gateway.orders.masterdata_csv import MasterDataError
 from gateway.orders.masterdata_schema import spec_for
 from gateway.output import _cell, _table
@@ -91,7 +92,7 @@ def record_json(record: Any) -> dict[str, Any]:
 def _json_value(value: object) -> object:
     if isinstance(value, Decimal):
         # Without the trailing zeros of the column's scale (0.450000 -> 0.45), never an exponent.
-        return format(value.normalize(), "f")
+        return quantity_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, enum.Enum):

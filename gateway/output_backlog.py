@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from gateway.orders.amounts import quantity_text
 from gateway.orders.backlog_report import (
     BUCKETS,
     AgedLine,
@@ -17,7 +18,7 @@ from gateway.orders.backlog_report import (
     Totals,
 )
 from gateway.output import _table
-from gateway.output_orders import NONE, _text, quantity_text
+from gateway.output_orders import NONE, _text
 
 BACKLOG_HEADERS = (
     "CUSTOMER",

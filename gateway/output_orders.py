@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from gateway.model.codec import to_json
+from gateway.orders.amounts import money_text, quantity_text
 from gateway.output import _table
 from gateway.store import OrderRecord
 from gateway.store.order_queries import (
@@ -41,18 +42,9 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def quantity_text(value: Decimal) -> str:
-    """A quantity without trailing zeros ("12.5000" -> "12.5", "60.000" -> "60")."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def price_text(value: Decimal | None) -> str:
     """A price with at least two decimals and no trailing zeros beyond ("0.123456", "12.50")."""
-    if value is None:
-        return NONE
-    whole, _, fraction = quantity_text(value).partition(".")
-    return f"{whole}.{fraction.ljust(2, '0')}"
+    return NONE if value is None else money_text(value)
 
 
 def _short(text: str | None, width: int) -> str:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from gateway.model import OrderLine, Party, PurchaseOrder
+from gateway.orders.amounts import money_text
 from gateway.orders.catalog import Catalog, normalise_gtin
 from gateway.orders.masterdata import Customer, CustomerStatus, Item, Price, ShipTo
 from gateway.orders.port import Effect, Finding, OrderPolicy
@@ -210,7 +211,7 @@ def check_price(  # noqa: PLR0917 - the line and everything its price depends on
             return _replace(checked, reject_reason="no_price"), (
                 Finding("price.unknown", Effect.REJECT, text, line.line_number),
             )
-        text = f"no list price for item {item.sku}; the buyer's {money(offered)} is confirmed"
+        text = f"no list price for item {item.sku}; the buyer's {money_text(offered)} is confirmed"
         return _replace(checked, confirmed_price=offered), (
             Finding("price.no_list", Effect.INFO, text, line.line_number),
         )
@@ -226,8 +227,8 @@ def _price_outside(
     deviation = (offered - price) / price * HUNDRED if price else HUNDRED
     side = "above" if offered > price else "below"
     text = (
-        f"buyer's price {money(offered)} is {abs(deviation):.2f}% {side} our {money(price)} "
-        f"(tolerance {policy.price_tolerance}%)"
+        f"buyer's price {money_text(offered)} is {abs(deviation):.2f}% {side} our "
+        f"{money_text(price)} (tolerance {policy.price_tolerance}%)"
     )
     number = checked.line.line_number
     if policy.price_mismatch == "reject_line":
@@ -238,13 +239,6 @@ def _price_outside(
         return _replace(checked, confirmed_price=offered), (finding,)
     finding = Finding("price.tolerance", Effect.CHANGE, f"{text}; answered with ours", number)
     return _replace(checked, confirmed_price=price, changed=True), (finding,)
-
-
-def money(value: Decimal) -> str:
-    """An amount for a sentence: at least two decimals, no trailing zeros beyond ("30.00")."""
-    text = f"{value.normalize():f}"
-    whole, _, fraction = text.partition(".")
-    return f"{whole}.{fraction.ljust(2, '0')}"
 
 
 def _within(offered: Decimal, price: Decimal, tolerance_percent: Decimal) -> bool:
@@ -299,8 +293,8 @@ def check_credit(customer: Customer, exposure: Decimal, value: Decimal) -> tuple
     if limit is None or exposure + value <= limit:
         return ()
     text = (
-        f"credit limit {money(limit)} exceeded: {money(exposure)} open (orders and invoices) "
-        f"+ {money(value)} this order = {money(exposure + value)}"
+        f"credit limit {money_text(limit)} exceeded: {money_text(exposure)} open (orders and "
+        f"invoices) + {money_text(value)} this order = {money_text(exposure + value)}"
     )
     return (Finding("credit.limit", Effect.HOLD, text),)
 

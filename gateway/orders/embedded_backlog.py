@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from gateway.model import LineStatus, OrderLine, PurchaseOrder
 from gateway.model.codec import document_from_json
+from gateway.orders.amounts import quantity_text
 from gateway.orders.atp import ZERO
 from gateway.orders.backlog import WaitingLine, allocate, review_dates
 from gateway.orders.catalog import Catalog
@@ -161,7 +162,7 @@ class Stockroom:
             state,
             actor=actor,
             at=self._now(),
-            reason=f"{units.normalize():f} allocated from arrived stock",
+            reason=f"{quantity_text(units)} allocated from arrived stock",
             allocated_quantity=line.allocated_quantity + units,
             backordered_quantity=max(left, ZERO),
         )

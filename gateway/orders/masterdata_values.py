@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from gateway.model.documents import IdScheme
+from gateway.orders.catalog import normalise_gtin
 
 # A plain decimal: optional sign, digits, optional point and digits; no exponent, no separators.
 _DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -24,7 +25,6 @@ _INT_MAX = 2**31 - 1
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 # GS1 General Specifications 3.3.2: GTIN-8, GTIN-12 (UPC-A), GTIN-13 (EAN-13), GTIN-14.
-_GTIN_LENGTHS = (8, 12, 13, 14)
 
 
 class CellError(ValueError):
@@ -184,10 +184,11 @@ def _check_digit_matches(cell: str, what: str) -> None:
 
 def gtin(cell: str) -> str:
     """A GTIN-8/12/13/14 with a valid check digit, padded with leading zeros to 14 digits."""
-    if not cell.isascii() or not cell.isdigit() or len(cell) not in _GTIN_LENGTHS:
+    padded = normalise_gtin(cell) if cell.isascii() and cell == cell.strip() else None
+    if padded is None:
         raise CellError(f"expected a GTIN of 8, 12, 13 or 14 digits, got {cell!r}")
     _check_digit_matches(cell, "GTIN")
-    return cell.zfill(14)
+    return padded
 
 
 def gln(cell: str) -> str:

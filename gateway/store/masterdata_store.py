@@ -8,17 +8,19 @@ Replacing stock levels records a stock movement per bin whose on-hand changed.
 from __future__ import annotations
 
 import dataclasses
+import enum
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, get_type_hints
 
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from gateway.orders.masterdata import CustomerStatus, MasterData, StockLevel
+from gateway.orders.masterdata import MasterData, StockLevel
 from gateway.orders.masterdata_csv import (
     MASTERDATA_KINDS,
     KnownKeys,
@@ -73,6 +75,7 @@ ROW_CLASSES: Mapping[str, type[Base]] = MappingProxyType(
         "carriers": CarrierRow,
     }
 )
+T = TypeVar("T")
 # Rows per INSERT statement when a large export is written.
 INSERT_BATCH = 1000
 StockKey = tuple[str, str, str]
@@ -105,14 +108,33 @@ def load_kind(session: Session, kind: str) -> list[Any]:
     names = _columns(kind)
     order = [table.c.id] if "id" in table.c and "id" not in names else list(table.primary_key)
     query = select(*(table.c[name] for name in names)).order_by(*order)
-    return [_record(kind, dict(row._mapping)) for row in session.execute(query)]
+    record = spec_for(kind).record
+    return [as_record(record, row) for row in session.execute(query)]
 
 
-def _record(kind: str, values: Mapping[str, Any]) -> Any:
-    fields = dict(values)
-    if kind == "customers":
-        fields["status"] = CustomerStatus(fields["status"])
-    return spec_for(kind).record(**fields)
+def as_record(cls: type[T], row: object) -> T:
+    """A master-data dataclass from its table row (same field names; enums from their values)."""
+    record_type: type = cls
+    values = {field: getattr(row, field) for field in _field_names(record_type)}
+    for field, kind in _enum_fields(record_type).items():
+        if values[field] is not None:
+            values[field] = kind(values[field])
+    return cls(**values)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
+@functools.cache
+def _enum_fields(cls: type) -> dict[str, type[enum.Enum]]:
+    hints = get_type_hints(cls)
+    return {
+        name: kind
+        for name, kind in hints.items()
+        if isinstance(kind, type) and issubclass(kind, enum.Enum)
+    }
 
 
 def load_masterdata(session: Session) -> MasterData:
@@ -209,9 +231,7 @@ def _replace(session: Session, kind: str, records: Sequence[Any]) -> None:
 
 def _row_values(record: Any) -> dict[str, Any]:
     values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
-    if isinstance(values.get("status"), CustomerStatus):
-        values["status"] = values["status"].value
-    return values
+    return {k: v.value if isinstance(v, enum.Enum) else v for k, v in values.items()}
 
 
 def _insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

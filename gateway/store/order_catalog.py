@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar, cast, get_type_hints
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,6 +14,7 @@ from gateway.orders.backlog import WaitingLine
 from gateway.orders.catalog import same_unit
 from gateway.orders.masterdata import Customer, Item, Price, ShipTo
 from gateway.orders.states import LineState, OrderStatus
+from gateway.store.masterdata_store import as_record
 from gateway.store.tables import OrderLineRow, OrderRow
 from gateway.store.tables_orders import (
     BuyerPartRow,
@@ -31,7 +29,6 @@ from gateway.store.tables_orders import (
     WarehouseRow,
 )
 
-T = TypeVar("T")
 R = TypeVar("R")
 # Lines that hold stock or wait for it. Lines of test orders (a test interchange: UNB 0035 = 1,
 # ISA15 = T) are answered like any other but hold no stock, count for no credit and never
@@ -50,31 +47,6 @@ OPEN_ORDERS = (
     OrderStatus.PARTIALLY_CONFIRMED.value,
     OrderStatus.BACKORDERED.value,
 )
-
-
-def as_record(cls: type[T], row: object) -> T:
-    """A master-data dataclass from its table row (same field names; enums from their values)."""
-    record_type: type = cls
-    values = {field: getattr(row, field) for field in _field_names(record_type)}
-    for field, kind in _enum_fields(record_type).items():
-        if values[field] is not None:
-            values[field] = kind(values[field])
-    return cls(**values)
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(cls))
-
-
-@functools.cache
-def _enum_fields(cls: type) -> dict[str, type[enum.Enum]]:
-    hints = get_type_hints(cls)
-    return {
-        name: kind
-        for name, kind in hints.items()
-        if isinstance(kind, type) and issubclass(kind, enum.Enum)
-    }
 
 
 class SqlCatalog:

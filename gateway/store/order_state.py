@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from gateway.model import PurchaseOrder
 from gateway.model.codec import to_json
+from gateway.orders.amounts import quantity_text
 from gateway.orders.port import Finding, OrderSource
 from gateway.orders.states import LineState, OrderStatus, check_move, order_status
 from gateway.store.tables import OrderLineRow, OrderRow
@@ -177,8 +178,8 @@ def change_stock(  # noqa: PLR0917 - one stock movement
     after = before + delta
     if after < 0:
         raise ValueError(
-            f"{sku} in {warehouse}/{bin_} has {before.normalize():f} on hand; "
-            f"cannot take {abs(delta).normalize():f}"
+            f"{sku} in {warehouse}/{bin_} has {quantity_text(before)} on hand; "
+            f"cannot take {quantity_text(abs(delta))}"
         )
     if level is None:
         level = StockLevelRow(sku=sku, warehouse=warehouse, bin=bin_, on_hand=after)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from gateway.orders.amounts import quantity_text
 from gateway.orders.backlog_report import BacklogLine, backlog_report
 from gateway.output_backlog import backlog_json, render_backlog
 from gateway.output_orders import (
     order_detail_json,
     orders_json,
     price_text,
-    quantity_text,
     render_order_detail,
     render_orders,
 )
