@@ -12,9 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# `make run` shows the whole flow: demo mode plays the warehouse (release, pick, pack, ship,
+# deliver) so that orders dropped in inbox/ go all the way to ship notices and invoices.
 run: $(STAMP)
 	$(BIN)/gateway init .
-	$(BIN)/gateway run
+	GATEWAY_FULFILMENT_DEMO=true $(BIN)/gateway run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
-python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12|orders ...]
-(only those named)
+python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12|orders|fulfilment]
+(only those named; several may be given)
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.edifact_reader import bench_edifact_reader  # noqa: E402
+from bench.fulfilment import bench_fulfilment  # noqa: E402
 from bench.order_engine import bench_order_engine  # noqa: E402
 from bench.orders import make_order  # noqa: E402
 from bench.pipeline_large import main as bench_pipeline_sizes  # noqa: E402
@@ -138,6 +139,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "x12": bench_x12_reader,
     "pipeline-x12": lambda: bench_pipeline_sizes([1_000, 10_000, 100_000], "X12"),
     "orders": bench_order_engine,
+    "fulfilment": bench_fulfilment,
 }
 
 if __name__ == "__main__":

@@ -8,8 +8,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gateway import commands, commands_engine, commands_masterdata, commands_orders
+from gateway import (
+    commands,
+    commands_engine,
+    commands_fulfilment,
+    commands_fulfilment_read,
+    commands_jobs,
+    commands_masterdata,
+    commands_orders,
+)
 from gateway.cli_engine import add_order_actions, add_stock_commands
+from gateway.cli_fulfilment import (
+    add_invoice_run,
+    add_release,
+    add_warehouse_commands,
+    add_warehouse_steps,
+)
+from gateway.cli_fulfilment_read import add_invoice_commands, add_shipment_commands
+from gateway.cli_jobs import add_jobs_commands
 from gateway.cli_masterdata import add_masterdata_commands
 from gateway.cli_orders import add_order_commands
 
@@ -40,9 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--partner", metavar="ID", help="partner whose overrides apply")
     _add_messages(sub)
     _add_failed(sub)
-    add_order_actions(add_order_commands(sub))
+    orders = add_order_commands(sub)
+    add_release(orders)
+    add_order_actions(orders)
+    add_warehouse_steps(orders)
     add_stock_commands(sub)
+    add_warehouse_commands(sub)
+    add_shipment_commands(sub)
+    add_invoice_run(add_invoice_commands(sub))
     add_masterdata_commands(sub)
+    add_jobs_commands(sub)
     status = sub.add_parser("status", help="counts by direction and status")
     status.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -101,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         **commands_orders.HANDLERS,
         **commands_engine.HANDLERS,
         **commands_masterdata.HANDLERS,
+        **commands_jobs.HANDLERS,
+        **commands_fulfilment.HANDLERS,
+        **commands_fulfilment_read.HANDLERS,
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     return handler(context)

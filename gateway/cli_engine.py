@@ -22,12 +22,7 @@ def quantity(text: str) -> Decimal:
 
 
 def add_order_actions(orders: SubParsers) -> None:
-    """Add `orders release ID` and `orders reject ID --reason CODE`."""
-    release = orders.add_parser("release", help="confirm a held order now and send its response")
-    release.add_argument(
-        "id", type=int, help="the order id (see `gateway orders list --status on_hold`)"
-    )
-    release.add_argument("--reason", default="", help="why (kept in the order's history)")
+    """Add `orders reject ID --reason CODE` (`orders release` is in cli_fulfilment)."""
     reject = orders.add_parser("reject", help="reject a held order and send the rejection")
     reject.add_argument("id", type=int, help="the order id")
     reject.add_argument(

@@ -21,6 +21,7 @@ from gateway.pipeline.service import StopFlag, batch_pass, serve
 from gateway.pipeline.translate import TranslateContext, Translation
 from gateway.pipeline.x12_translate import translate_file
 from gateway.store import MessageFilter, Store
+from gateway.store.fulfilment_store import shipment_status_counts
 from gateway.store.masterdata_store import import_masterdata
 from gateway.store.order_catalog import has_masterdata
 from gateway.store.order_queries import order_status_counts
@@ -302,7 +303,10 @@ def cmd_status(ctx: Context) -> int:
         unknown = gateway.inbox.unknown_folders()
         with gateway.store.read() as session:
             orders = order_status_counts(session)
-    report = output.StatusReport(counts, acks, waiting, unknown, orders)
+            shipments = shipment_status_counts(session)
+        failed = gateway.settings.fulfilment.warehouse_failed
+        refused = sorted(p.name for p in failed.glob("*") if not p.name.endswith(".errors.txt"))
+    report = output.StatusReport(counts, acks, waiting, unknown, orders, shipments, refused)
     output.print_status(report, as_json=ctx.args.json)
     return EXIT_OK
 

@@ -1,4 +1,4 @@
-"""What `gateway orders release|reject` and `gateway stock receive|adjust` do."""
+"""What `gateway orders reject` and `gateway stock receive|adjust` do."""
 
 from __future__ import annotations
 
@@ -14,19 +14,9 @@ from gateway.pipeline.order_actions import (
     adjust_stock,
     receive_stock,
     reject_order,
-    release_order,
 )
 
 ACTOR = "cli"
-
-
-@guarded
-def cmd_orders_release(ctx: Context) -> int:
-    """Confirm a held order and queue its order response."""
-    with _gateway(ctx) as gateway:
-        decided = release_order(gateway, ctx.args.id, ACTOR, ctx.args.reason)
-    _print_decided(decided, "released")
-    return EXIT_OK
 
 
 @guarded
@@ -35,11 +25,12 @@ def cmd_orders_reject(ctx: Context) -> int:
     a = ctx.args
     with _gateway(ctx) as gateway:
         decided = reject_order(gateway, a.id, a.reason, a.text, ACTOR)
-    _print_decided(decided, "rejected")
+    print_decided(decided, "rejected")
     return EXIT_OK
 
 
-def _print_decided(decided: Decided, verb: str) -> None:
+def print_decided(decided: Decided, verb: str) -> None:
+    """An order decision for people: status, findings, the response queued."""
     placement = decided.placement
     print(f"order {placement.order_id} ({placement.order_number}) {verb}: {placement.status}")
     for finding in placement.findings:
@@ -108,7 +99,6 @@ def _stock_json(result: StockResult) -> dict[str, Any]:
 
 
 HANDLERS: dict[tuple[str, str | None], Callable[[Context], int]] = {
-    ("orders", "release"): cmd_orders_release,
     ("orders", "reject"): cmd_orders_reject,
     ("stock", "receive"): cmd_stock_receive,
     ("stock", "adjust"): cmd_stock_adjust,

@@ -10,11 +10,21 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 
+from gateway.config_fulfilment import (
+    FULFILMENT_KEYS,
+    Accounts,
+    Company,
+    FulfilmentSettings,
+    default_fulfilment,
+    read_accounts,
+    read_company,
+    read_fulfilment,
+)
 from gateway.config_partners import (
     EdifactIds,
     OutboundDocument,
@@ -25,11 +35,13 @@ from gateway.config_partners import (
 )
 from gateway.config_values import Table, read_toml, secret_problems, suggest
 from gateway.errors import ConfigError
+from gateway.jobs.settings import JOB_KEYS, JobSettings, read_job_settings
 
 __all__ = [
     "GATEWAY_KEYS",
     "EdifactIds",
     "Identity",
+    "JobSettings",
     "OutboundDocument",
     "Partner",
     "RetryPolicy",
@@ -60,6 +72,8 @@ GATEWAY_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "retry": ("max_attempts", "base_delay", "max_delay", "jitter"),
         "identity": ("edifact_id", "edifact_qualifier", "x12_qualifier", "x12_id"),
         "orders": ("engine", "backlog_review_interval"),
+        "jobs": JOB_KEYS,
+        **FULFILMENT_KEYS,
     }
 )
 _URL_PASSWORD = re.compile(r"^[\w+.-]+://[^/@:]*:[^/@]+@")
@@ -128,6 +142,16 @@ class Settings:
     # Message structures (schemas/edifact/<directory>/...); the packaged ones when absent.
     schemas: Path = Path("schemas")
     orders: OrderSettings = OrderSettings()
+    jobs: JobSettings = field(default_factory=JobSettings)
+    company: Company = field(default_factory=Company)
+    # [fulfilment]; None stands for the defaults under the workspace (see `fulfilment`).
+    fulfilment_settings: FulfilmentSettings | None = None
+    accounts: Accounts = field(default_factory=Accounts)
+
+    @property
+    def fulfilment(self) -> FulfilmentSettings:
+        """The warehouse folders, packing rules, default carrier and demo mode."""
+        return self.fulfilment_settings or default_fulfilment(self.workspace)
 
     def partner_by_edifact_id(self, id: str, qualifier: str | None) -> Partner | None:
         """The partner using this UNB S002/S003 id (0004) and qualifier (0007); None matches any."""
@@ -172,6 +196,7 @@ def load_settings(workspace: Path, environ: Mapping[str, str]) -> Settings:
     problems += _unknown_variables(environ)
     main = sections["gateway"]
     settle_time = main.duration("settle_time", timedelta(seconds=1))
+    orders = _orders(sections["orders"])
     settings = Settings(
         workspace=workspace,
         database_url=_database_url(main, workspace),
@@ -185,7 +210,11 @@ def load_settings(workspace: Path, environ: Mapping[str, str]) -> Settings:
         settle_time=settle_time,
         retry=_retry(sections["retry"]),
         identity=_identity(sections["identity"]),
-        orders=_orders(sections["orders"]),
+        orders=orders,
+        jobs=read_job_settings(sections["jobs"], orders.backlog_review_interval),
+        company=read_company(sections["company"]),
+        fulfilment_settings=read_fulfilment(sections["fulfilment"], workspace),
+        accounts=read_accounts(sections["accounting"]),
         partners=MappingProxyType(_load_partners(workspace, settle_time, problems)),
     )
     if problems:

@@ -48,8 +48,21 @@ _PARTNER_KEYS = (
     "acknowledgements",
     "transport",
     "orders",
+    "invoices",
 )
-ORDER_KEYS = ("price_tolerance", "price_mismatch", "unknown_ship_to", "backorders")
+ORDER_KEYS = (
+    "price_tolerance",
+    "price_mismatch",
+    "unknown_ship_to",
+    "backorders",
+    "partial_shipments",
+)
+INVOICE_KEYS = ("mode", "tax_rounding", "freight", "freight_free_from", "freight_tax_category")
+# One invoice per shipment as it ships, or one per order for the shipments of a whole day,
+# ISO week or calendar month (billed by the invoice run once the period is over).
+INVOICE_MODES = ("per_shipment", "daily", "weekly", "monthly")
+# Tax rounded on every line, or once per tax rate on the rate's total (EN 16931 BR-CO-17).
+TAX_ROUNDING = ("line", "total")
 # When an inbound interchange is acknowledged (CONTRL, 997/999): always, only when the sender
 # asks for it (EDIFACT UNB 0031 = 1, X12 ISA14 = 1), or never.
 ACKNOWLEDGE_POLICIES = ("always", "requested", "never")
@@ -132,6 +145,18 @@ class TransportSettings:
 
 
 @dataclass(frozen=True)
+class InvoicePolicy:
+    """How one partner is invoiced (the `[invoices]` table of its profile)."""
+
+    mode: str = "per_shipment"
+    tax_rounding: str = "line"
+    # A freight charge per shipment (UNCL 7161 FC), waived from a goods total, and its tax.
+    freight: Decimal = Decimal(0)
+    freight_free_from: Decimal | None = None
+    freight_tax_category: str = "S"
+
+
+@dataclass(frozen=True)
 class Partner:
     """One trading partner's profile, from `config/partners/<id>.toml`."""
 
@@ -153,6 +178,7 @@ class Partner:
     ack_within: timedelta = DEFAULT_ACK_WINDOW
     # How orders are checked and confirmed ([orders]; duplicates from [inbound]).
     orders: OrderPolicy = field(default_factory=OrderPolicy)
+    invoices: InvoicePolicy = field(default_factory=InvoicePolicy)
 
     def acknowledges(self, requested: bool) -> bool:
         """True when an inbound interchange gets an acknowledgement under this policy."""
@@ -206,6 +232,7 @@ def parse_partner(
         expect_ack=acks.boolean("expect", False),
         ack_within=acks.duration("within", DEFAULT_ACK_WINDOW),
         orders=_orders(root.table("orders") or Table({}, label, problems, "orders."), duplicates),
+        invoices=_invoices(root.table("invoices") or Table({}, label, problems, "invoices.")),
     )
     _check_identities(partner, label, problems)
     return partner
@@ -220,7 +247,35 @@ def _orders(table: Table, duplicates: str) -> OrderPolicy:
         unknown_ship_to=table.choice("unknown_ship_to", "accept", SHIP_TO_POLICIES),
         backorders=table.choice("backorders", "allow", BACKORDER_POLICIES),
         duplicates=duplicates,
+        partial_shipments=table.boolean("partial_shipments", True),
     )
+
+
+def _invoices(table: Table) -> InvoicePolicy:
+    """The `[invoices]` table: when and how this partner is invoiced."""
+    table.check_keys(INVOICE_KEYS)
+    return InvoicePolicy(
+        mode=table.choice("mode", "per_shipment", INVOICE_MODES),
+        tax_rounding=table.choice("tax_rounding", "line", TAX_ROUNDING),
+        freight=_amount(table, "freight") or Decimal(0),
+        freight_free_from=_amount(table, "freight_free_from"),
+        freight_tax_category=table.text("freight_tax_category", "S").strip().upper(),
+    )
+
+
+def _amount(table: Table, key: str) -> Decimal | None:
+    """A money amount of 0 or more, written as a string ("12.50") or a number."""
+    raw = table.values.get(key)
+    if raw is None:
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        table.problem(key, f'{raw!r} is not an amount; write a number of 0 or more like "12.50"')
+        return None
+    return value
 
 
 def _percent(table: Table, key: str, default: Decimal) -> Decimal:

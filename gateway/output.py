@@ -239,6 +239,9 @@ class StatusReport:
     unknown_folders: Sequence[str]
     # Orders by status (on_hold ones wait for `gateway orders release|reject`).
     orders: Mapping[str, int] = field(default_factory=dict)
+    shipments: Mapping[str, int] = field(default_factory=dict)
+    # Warehouse files refused and moved to warehouse/failed/ (each with its .errors.txt).
+    warehouse_failed: Sequence[str] = ()
 
 
 def print_status(report: StatusReport, as_json: bool) -> None:
@@ -253,6 +256,8 @@ def print_status(report: StatusReport, as_json: bool) -> None:
             "inbox_waiting": report.waiting,
             "unknown_folders": report.unknown_folders,
             "orders": dict(sorted(report.orders.items())),
+            "shipments": dict(sorted(report.shipments.items())),
+            "warehouse_failed": list(report.warehouse_failed),
         }
         print(json.dumps(data, indent=2))
         return
@@ -268,6 +273,14 @@ def print_status(report: StatusReport, as_json: bool) -> None:
         held = report.orders.get("on_hold", 0)
         if held:
             print(f"{held} order(s) on hold: gateway orders list --status on_hold")
+    if report.shipments:
+        states = ", ".join(f"{n} {state}" for state, n in sorted(report.shipments.items()))
+        print(f"shipments: {states}")
+    if report.warehouse_failed:
+        print(
+            f"{len(report.warehouse_failed)} warehouse file(s) refused, see the .errors.txt "
+            "beside each in warehouse/failed/: " + ", ".join(report.warehouse_failed)
+        )
     if report.unknown_folders:
         print(
             "inbox folders without a partner profile (their files are never taken): "

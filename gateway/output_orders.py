@@ -17,6 +17,7 @@ from gateway.model.codec import to_json
 from gateway.orders.amounts import money_text, quantity_text
 from gateway.output import _table
 from gateway.store import OrderRecord
+from gateway.store.fulfilment_records import InvoiceRef, ShipmentRef
 from gateway.store.order_queries import (
     OrderDetail,
     OrderFinding,
@@ -111,10 +112,11 @@ def print_orders(summaries: Sequence[OrderSummary], as_json: bool) -> None:
 
 
 def render_order_detail(detail: OrderDetail) -> str:
-    """One order: header, lines, findings and timeline."""
+    """One order: header, lines, fulfilment, shipments, invoices, findings and timeline."""
     order = detail.order
     parts = [f"order {order.id}: {order.order_number} ({order.status})", _header(order)]
     parts.append("lines:\n" + _lines_table(detail.lines) if detail.lines else "lines: none")
+    parts += _fulfilment(detail)
     parts.append(
         "findings:\n" + _findings_table(detail.findings) if detail.findings else "findings: none"
     )
@@ -197,6 +199,62 @@ def _line_row(line: OrderLineDetail) -> list[str]:
     ]
 
 
+FULFILMENT_HEADERS = ("LINE", "ORDERED", "RELEASED", "SHIPPED", "DELIVERED", "INVOICED")
+
+
+def _fulfilment(detail: OrderDetail) -> list[str]:
+    """What the warehouse and billing did with the order: per line, shipments, invoices."""
+    moved = [line for line in detail.lines if any(_fulfilled(line))]
+    rows = [
+        [line.line_number, f"{quantity_text(line.quantity)} {line.uom or ''}".rstrip()]
+        + [quantity_text(q) for q in _fulfilled(line)]
+        for line in detail.lines
+    ]
+    return [
+        "fulfilment:\n" + _table(FULFILMENT_HEADERS, rows) if moved else "fulfilment: none",
+        "shipments:\n" + shipment_refs_table(detail.shipments)
+        if detail.shipments
+        else "shipments: none",
+        "invoices:\n" + invoice_refs_table(detail.invoices)
+        if detail.invoices
+        else "invoices: none",
+    ]
+
+
+def _fulfilled(line: OrderLineDetail) -> tuple[Decimal, ...]:
+    return (
+        line.released_quantity,
+        line.shipped_quantity,
+        line.delivered_quantity,
+        line.invoiced_quantity,
+    )
+
+
+def invoice_refs_table(invoices: Sequence[InvoiceRef]) -> str:
+    """Invoices mentioned by a shipment or an order: number, date, what is payable."""
+    rows = [
+        [i.number, _text(i.issue_date), f"{money_text(i.gross_total)} {i.currency}"]
+        for i in invoices
+    ]
+    return _table(("INVOICE", "ISSUED", "GROSS"), rows)
+
+
+def shipment_refs_table(shipments: Sequence[ShipmentRef]) -> str:
+    """Shipments mentioned by an order or an invoice: stage, how and when they left."""
+    rows = [
+        [
+            s.number,
+            s.status,
+            _text(s.ship_date),
+            _text(s.carrier),
+            _text(s.tracking_number),
+            _text(s.notice_message_id),
+        ]
+        for s in shipments
+    ]
+    return _table(("SHIPMENT", "STATUS", "SHIPPED", "CARRIER", "TRACKING", "NOTICE MESSAGE"), rows)
+
+
 def _findings_table(findings: Sequence[OrderFinding]) -> str:
     rows = [
         [f.line_number or "order", f.effect, f.code, " ".join(f.text.split())] for f in findings
@@ -242,12 +300,14 @@ def _timeline_row(entry: TimelineEntry) -> list[str]:
 
 
 def order_detail_json(detail: OrderDetail) -> dict[str, Any]:
-    """{"order": {...}, "lines": [...], "findings": [...], "timeline": [...]}."""
+    """{"order", "lines", "findings", "timeline", "shipments", "invoices"}, each JSON."""
     return {
         "order": to_json(detail.order),
         "lines": to_json(detail.lines),
         "findings": to_json(detail.findings),
         "timeline": to_json(detail.timeline),
+        "shipments": to_json(detail.shipments),
+        "invoices": to_json(detail.invoices),
     }
 
 

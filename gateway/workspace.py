@@ -13,7 +13,9 @@ TEMPLATE_DIR = "workspace_template"
 SAMPLE_PARTNERS = ("acme", "globex")
 # Folders every workspace has besides the per-partner drops; var/ holds the SQLite database,
 # the raw archive and logs.
-WORKSPACE_FOLDERS = ("config/partners", "var")
+# warehouse/in receives the warehouse's confirmation files; warehouse/out gets pick lists and
+# carton labels (see warehouse/README.md).
+WORKSPACE_FOLDERS = ("config/partners", "var", "warehouse/in", "warehouse/out")
 # The sample master data (CSV files) that `gateway init` imports into a new database.
 SAMPLE_MASTERDATA = "masterdata"
 

@@ -41,9 +41,16 @@ from gateway.store.tables_orders import BinRow, ItemRow, StockLevelRow, Warehous
 
 # The reason code of a changed response that moves a backorder date (EDIFACT FTX ACD).
 DELAYED = "delayed"
-# Lines a cancellation still reaches (later, lines already shipped are not).
+# Lines a cancellation still reaches: not what has shipped. A released line is taken back
+# from the warehouse: its open shipment lines are dropped before picking or shipping.
 CANCELLABLE = frozenset(
-    {LineState.RECEIVED, LineState.ON_HOLD, LineState.READY, LineState.BACKORDERED}
+    {
+        LineState.RECEIVED,
+        LineState.ON_HOLD,
+        LineState.READY,
+        LineState.BACKORDERED,
+        LineState.RELEASED,
+    }
 )
 # Lines whose backorder date slipped, by order: the line and its new date.
 Slips = dict[int, list[tuple[WaitingLine, date | None]]]
@@ -107,6 +114,7 @@ class Stockroom:
                 reason=reason,
                 allocated_quantity=ZERO,
                 backordered_quantity=ZERO,
+                released_quantity=ZERO,
             )
         row.hold_reason = None
         settle_order(self._session, row, actor=actor, at=self._now(), reason=reason, lines=lines)

@@ -83,6 +83,8 @@ class Item:
     # Days from order to delivery when the item is in stock.
     lead_time_days: int = 0
     active: bool = True
+    # Packed one unit per carton, never with anything else (bulky or fragile goods).
+    ships_alone: bool = False
 
 
 @dataclass(frozen=True)

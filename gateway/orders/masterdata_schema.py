@@ -145,6 +145,7 @@ SPECS: tuple[KindSpec, ...] = (
             "tax_category": text(CATEGORY),
             "lead_time_days": integer(minimum=0),
             "active": boolean,
+            "ships_alone": boolean,
         },
         keys=(("sku",), ("gtin",)),
     ),

@@ -62,6 +62,8 @@ class OrderPolicy:
     backorders: str = "allow"
     # A repeated order number from the same customer: reject, hold for review, or ignore.
     duplicates: str = "reject"
+    # Ship what is in stock now and the backorder later (true), or only whole orders (false).
+    partial_shipments: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
-"""Order responses decided by the order system, queued as outbound messages to the partner."""
+"""Outbound documents the gateway decides (order responses, ship notices, invoices), queued as
+messages to the partner in its standard."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gateway.config import Partner
 from gateway.model.codec import to_json
+from gateway.model.documents import Document, document_type
 from gateway.orders.port import Placement
 from gateway.pipeline import status
 from gateway.store import MessageRecord, NewMessage, UnitOfWork
@@ -18,11 +22,44 @@ def queue_order_response(
     partner takes no order responses (no [[outbound]] order_response).
     """
     response = placement.response
-    spec = partner.outbound_for("order_response")
-    if response is None or spec is None:
+    if response is None:
         return None
     # A response to a test interchange (UNB 0035 = 1, ISA15 = T) is a test interchange too.
-    test = placement.test
+    return queue_document(
+        uow,
+        partner,
+        response,
+        Outgoing(
+            order_id=placement.order_id,
+            parent_id=parent_id,
+            test=placement.test,
+            reference=response.response_number,
+            reason=f"order response {response.response_number} for order {placement.order_number}",
+        ),
+        actor=actor,
+    )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What an outbound document answers: its order and inbound message, test or not, why."""
+
+    order_id: int | None
+    parent_id: int | None
+    test: bool
+    reference: str
+    reason: str
+
+
+def queue_document(
+    uow: UnitOfWork, partner: Partner, document: Document, outgoing: Outgoing, *, actor: str
+) -> MessageRecord | None:
+    """Queue a canonical document to the partner in its standard; None when the partner takes
+    no such document (no [[outbound]] for its type)."""
+    kind = document_type(document)
+    spec = partner.outbound_for(kind)
+    if spec is None:
+        return None
     return uow.add_message(
         NewMessage(
             direction="out",
@@ -32,13 +69,13 @@ def queue_order_response(
             version=spec.version,
             stage=status.CREATED,
             status=status.PENDING,
-            parent_id=parent_id,
-            document_type="order_response",
-            document={"type": "order_response", "document": to_json(response), "test": test},
-            test=test,
-            document_ref=response.response_number,
-            order_id=placement.order_id,
+            parent_id=outgoing.parent_id,
+            document_type=kind,
+            document={"type": kind, "document": to_json(document), "test": outgoing.test},
+            test=outgoing.test,
+            document_ref=outgoing.reference,
+            order_id=outgoing.order_id,
         ),
         actor=actor,
-        reason=f"order response {response.response_number} for order {placement.order_number}",
+        reason=outgoing.reason,
     )

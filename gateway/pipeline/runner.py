@@ -13,7 +13,7 @@ from gateway.config import Partner
 from gateway.errors import GatewayError, Issue, Location, ParseError, PermanentError, TransientError
 from gateway.formats.edifact import EdifactInterchange, read_interchange_header
 from gateway.pipeline import status
-from gateway.pipeline.acks import emit_acknowledgement, flag_overdue, wants_acknowledgement
+from gateway.pipeline.acks import emit_acknowledgement, wants_acknowledgement
 from gateway.pipeline.edifact_scan import scan, stored_events
 from gateway.pipeline.inbound import DuplicateInterchange, advance_inbound, is_x12
 from gateway.pipeline.outbound import advance_outbound
@@ -56,10 +56,9 @@ def run_due(
 ) -> PassSummary:
     """Advance due messages, and the outbound ones they create, until none is due.
 
-    First, sent interchanges whose acknowledgement is past due are flagged overdue.
+    (Overdue acknowledgements are flagged by the scheduled job `overdue_acks`.)
     """
     summary = PassSummary()
-    flag_overdue(gateway, gateway.clock())
     while not should_stop():
         batch = gateway.store.claim_due(gateway.clock(), CLAIM_BATCH, LEASE)
         if not batch:

@@ -6,14 +6,14 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from types import FrameType
 
 from gateway.app import Gateway
-from gateway.errors import GatewayError, TransientError
+from gateway.errors import TransientError
+from gateway.jobs.runner import run_due_jobs
 from gateway.pipeline.intake import intake, recover_claimed
-from gateway.pipeline.order_actions import review_backlog
 from gateway.pipeline.runner import PassSummary, run_due
+from gateway.pipeline.warehouse_inbox import take_warehouse_files
 from gateway.transport.watch import InboxWatcher
 
 log = logging.getLogger(__name__)
@@ -24,11 +24,12 @@ def batch_pass(
     should_stop: Callable[[], bool] = lambda: False,
     on_message: Callable[[PassSummary], None] | None = None,
 ) -> PassSummary:
-    """One pass: every complete inbox file, the backlog review, every due retry, every
-    pending outbound (the review's changed order responses among them)."""
+    """One pass: every complete inbox file, every due job, every due retry, every pending
+    outbound (what the jobs queued among them: changed order responses, notices, invoices)."""
     recover_claimed(gateway)
     intake(gateway)
-    _review(gateway, actor="batch")
+    _warehouse(gateway)
+    _jobs(gateway, "batch", should_stop)
     return run_due(gateway, should_stop=should_stop, on_message=on_message)
 
 
@@ -75,24 +76,24 @@ def serve(gateway: Gateway, stop: StopFlag) -> None:
             folder,
             folder,
         )
-    reviewed: list[datetime] = []
     try:
         while not stop():
             wake.clear()
-            _one_round(gateway, stop, reviewed)
+            _one_round(gateway, stop)
             wake.wait(_next_wait(gateway, poll))
     finally:
         watcher.stop()
         log.info("gateway stopped")
 
 
-def _one_round(gateway: Gateway, stop: StopFlag, reviewed: list[datetime]) -> None:
-    """Recover, take in, review the backlog when due, run; a failing round is logged and the
+def _one_round(gateway: Gateway, stop: StopFlag) -> None:
+    """Recover, take in, run the due jobs, run the messages; a failing round is logged and the
     next one tries again."""
     try:
         recover_claimed(gateway)
         intake(gateway)
-        _review_when_due(gateway, reviewed)
+        _warehouse(gateway)
+        _jobs(gateway, "scheduler", stop)
         run_due(gateway, should_stop=stop)
     except TransientError as exc:
         log.warning("this round stopped early, the next one tries again: %s", exc.message)
@@ -100,25 +101,22 @@ def _one_round(gateway: Gateway, stop: StopFlag, reviewed: list[datetime]) -> No
         log.exception("unexpected error in this round; the gateway keeps running")
 
 
-def _review_when_due(gateway: Gateway, reviewed: list[datetime]) -> None:
-    """The backlog review at start and then every [orders] backlog_review_interval."""
-    now = gateway.clock()
-    if reviewed and now - reviewed[-1] < gateway.settings.orders.backlog_review_interval:
-        return
-    _review(gateway, actor="scheduler")
-    reviewed[:] = [now]
-
-
-def _review(gateway: Gateway, actor: str) -> None:
-    """The backlog review; its failure is logged and never keeps the messages from moving."""
+def _jobs(gateway: Gateway, actor: str, should_stop: Callable[[], bool]) -> None:
+    """The due scheduled jobs; each failure is recorded and logged by the job runner, and even
+    a bug in the runner itself never keeps the messages from moving."""
     try:
-        review_backlog(gateway, actor=actor)
-    except TransientError as exc:
-        log.warning("backlog review stopped, the next one tries again: %s", exc.message)
-    except GatewayError as exc:
-        log.error("backlog review failed: %s", exc.message)
+        run_due_jobs(gateway, actor, should_stop=should_stop)
     except Exception:  # a bug: keep the traceback, keep the gateway going
-        log.exception("unexpected error in the backlog review; messages go on")
+        log.exception("unexpected error running the scheduled jobs; messages go on")
+
+
+def _warehouse(gateway: Gateway) -> None:
+    """The warehouse's confirmation files; a refused file is moved aside and logged by the
+    inbox itself, and even a bug there never keeps the messages from moving."""
+    try:
+        take_warehouse_files(gateway)
+    except Exception:  # a bug: keep the traceback, keep the gateway going
+        log.exception("unexpected error taking the warehouse files; messages go on")
 
 
 def _next_wait(gateway: Gateway, poll: float) -> float:

@@ -1,6 +1,7 @@
 """The store: tables, migrations, queries and the raw archive."""
 
 from gateway.store.engine import create_engine_for, migrate
+from gateway.store.job_runs import JobRunRecord
 from gateway.store.records import (
     DISCARDED_STATUS,
     DUPLICATE_STATUS,
@@ -24,6 +25,7 @@ __all__ = [
     "DUPLICATE_STATUS",
     "NOT_ORIGINAL",
     "RUNNING_STATUS",
+    "JobRunRecord",
     "MessageEvent",
     "MessageFilter",
     "MessageRecord",

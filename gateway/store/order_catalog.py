@@ -33,7 +33,7 @@ R = TypeVar("R")
 # Lines that hold stock or wait for it. Lines of test orders (a test interchange: UNB 0035 = 1,
 # ISA15 = T) are answered like any other but hold no stock, count for no credit and never
 # wait in the backlog.
-OPEN_LINES = (LineState.READY.value, LineState.BACKORDERED.value)
+OPEN_LINES = (LineState.READY.value, LineState.BACKORDERED.value, LineState.RELEASED.value)
 # Orders that are over for good, or were never orders (a copy): a repeated number is no
 # duplicate of them, and a cancellation cannot reach them.
 NOT_LIVE = (
@@ -46,6 +46,8 @@ OPEN_ORDERS = (
     OrderStatus.CONFIRMED.value,
     OrderStatus.PARTIALLY_CONFIRMED.value,
     OrderStatus.BACKORDERED.value,
+    OrderStatus.RELEASED.value,
+    OrderStatus.PARTIALLY_SHIPPED.value,
 )
 
 

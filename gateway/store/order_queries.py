@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from gateway.orders.backlog_report import BacklogLine
 from gateway.orders.states import LineState, OrderStatus
+from gateway.store.fulfilment_queries import order_invoices, order_shipments
+from gateway.store.fulfilment_records import InvoiceRef, ShipmentRef
 from gateway.store.records import OrderRecord
 from gateway.store.tables import MessageRow, OrderLineRow, OrderRow
 from gateway.store.tables_orders import OrderEventRow, OrderFindingRow
@@ -81,6 +83,11 @@ class OrderLineDetail:
     status: str
     response_status: str | None
     reason_code: str | None
+    # Fulfilment: with the warehouse and not yet shipped, shipped, delivered, invoiced.
+    released_quantity: Decimal
+    shipped_quantity: Decimal
+    delivered_quantity: Decimal
+    invoiced_quantity: Decimal
 
 
 @dataclass(frozen=True)
@@ -119,12 +126,14 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class OrderDetail:
-    """One order in full: header, lines, findings and its timeline."""
+    """One order in full: header, lines, findings, timeline, and its shipments and invoices."""
 
     order: OrderRecord
     lines: tuple[OrderLineDetail, ...]
     findings: tuple[OrderFinding, ...]
     timeline: tuple[TimelineEntry, ...]
+    shipments: tuple[ShipmentRef, ...] = ()
+    invoices: tuple[InvoiceRef, ...] = ()
 
 
 def list_orders(session: Session, flt: OrderFilter) -> list[OrderSummary]:
@@ -161,6 +170,8 @@ def order_detail(session: Session, order_id: int) -> OrderDetail | None:
         lines=tuple(_copy(OrderLineDetail, line) for line in lines),
         findings=tuple(_copy(OrderFinding, finding) for finding in findings),
         timeline=_timeline(session, order),
+        shipments=order_shipments(session, order_id),
+        invoices=order_invoices(session, order_id),
     )
 
 

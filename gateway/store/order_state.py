@@ -137,6 +137,11 @@ def settle_order(
         session.flush()
         lines = order_lines(session, order.id)
     status = order_status(LineState(line.status) for line in lines)
+    if status is OrderStatus.DELIVERED and all(
+        line.invoiced_quantity >= line.shipped_quantity for line in lines
+    ):
+        # Every live line delivered and all that shipped invoiced: nothing is left to do.
+        status = OrderStatus.CLOSED
     set_order_status(session, order, status, actor=actor, at=at, reason=reason)
     return status
 

@@ -280,5 +280,19 @@ class OrderLineRow(Base):
     # What the buyer was told: accepted, changed, backordered or rejected, and the reason code.
     response_status: Mapped[str | None] = mapped_column(String(20))
     reason_code: Mapped[str | None] = mapped_column(String(20))
+    # Fulfilment, in the ordered unit: with the warehouse (released, not yet shipped), shipped,
+    # confirmed delivered, invoiced. `allocated_quantity` keeps what is allocated and not shipped.
+    released_quantity: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 4), default=Decimal(0), server_default="0"
+    )
+    shipped_quantity: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 4), default=Decimal(0), server_default="0"
+    )
+    delivered_quantity: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 4), default=Decimal(0), server_default="0"
+    )
+    invoiced_quantity: Mapped[Decimal] = mapped_column(
+        ExactDecimal(18, 4), default=Decimal(0), server_default="0"
+    )
 
     __table_args__ = (Index(None, "sku", "status"),)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.store.tables import Base, ExactDecimal, UTCDateTime
@@ -83,6 +83,7 @@ class ItemRow(Base):
     tax_category: Mapped[str] = mapped_column(String(10))
     lead_time_days: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean)
+    ships_alone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index(None, "gtin"),)
 

@@ -136,9 +136,10 @@ def test_a_held_order_sends_nothing_until_ops_release_it(workspace: Workspace) -
     (ordrsp,) = workspace.sent("acme", "ORDRSP")
     quantities = [q[0] for q in values(ordrsp, "QTY")]
     assert ("113", "24", "PCE") in quantities and ("83", "19976", "PCE") in quantities
-    # and releasing it again is refused with a sentence, not a traceback
-    again = workspace.gateway("orders", "release", str(detail["order"]["id"]))
-    assert again.code == 1 and "not on hold" in again.stderr and "Traceback" not in again.stderr
+    # and releasing it again, no longer held, sends its allocated 24 mugs to the warehouse
+    again = workspace.gateway("orders", "release", str(detail["order"]["id"]), "--json")
+    assert again.code == 0, again.stderr
+    assert again.json()["shipments"] == ["SH-000001"] and again.json()["pick_list"]
 
 
 def test_a_held_order_rejected_by_ops_is_answered_not_accepted(workspace: Workspace) -> None:

@@ -14,6 +14,7 @@ import pytest
 from gateway.app import Gateway, build_gateway
 from gateway.config import load_settings
 from gateway.formats.edifact import parse_interchange
+from gateway.jobs.runner import run_job
 from gateway.pipeline import ops, status
 from gateway.pipeline.intake import intake
 from gateway.pipeline.runner import run_due
@@ -189,12 +190,12 @@ def test_acknowledgement_not_received_in_time_is_flagged_overdue(
 ) -> None:
     # given a sent ORDRSP waiting for its CONTRL
     ordrsp = process_order(gateway)
-    # when a day passes, then it is not overdue yet; a moment later it is
+    # when a day passes, then it is not overdue yet; a moment later it is (the overdue_acks job)
     clock.now += timedelta(hours=24)
-    run_due(gateway)
+    run_job(gateway, "overdue_acks", "test")
     assert (gateway.store.get(ordrsp.id) or ordrsp).ack_status == "pending"
     clock.now += timedelta(minutes=1)
-    run_due(gateway)
+    run_job(gateway, "overdue_acks", "test")
     after = gateway.store.get(ordrsp.id)
     assert after is not None and after.ack_status == "overdue"
     assert after.status == "done"  # sent all the same; overdue is an alert, not a failure

@@ -91,7 +91,7 @@ def test_orders_list_prints_the_order_as_json(
 def test_orders_list_rejects_an_unknown_status() -> None:
     # given a status that is no order status; when parsed, then argparse refuses it
     with pytest.raises(SystemExit):
-        parser().parse_args(["orders", "list", "--status", "shipped"])
+        parser().parse_args(["orders", "list", "--status", "lost"])
 
 
 def test_orders_show_prints_the_order_and_an_unknown_id_fails(

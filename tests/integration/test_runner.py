@@ -13,10 +13,12 @@ import pytest
 from gateway.app import Gateway, build_gateway
 from gateway.config import load_settings
 from gateway.errors import TransientError
+from gateway.jobs import registry
 from gateway.pipeline import service, status
 from gateway.pipeline.intake import intake, recover_claimed
 from gateway.pipeline.runner import run_due
 from gateway.store import MessageFilter
+from gateway.store.job_runs import last_run
 from gateway.transport.local import CLAIMED, DroppedFile
 from gateway.workspace import init_workspace
 from tests.integration.conftest import with_sample_masterdata
@@ -263,12 +265,15 @@ def test_a_failing_backlog_review_does_not_stop_the_pass(
     def broken(gw: Gateway, actor: str) -> None:
         raise RuntimeError("review bug")
 
-    monkeypatch.setattr(service, "review_backlog", broken)
+    monkeypatch.setattr(registry, "review_backlog", broken)
     _drop(gateway)
     # when a batch pass runs
     summary = service.batch_pass(gateway)
-    # then the order is processed and answered all the same, and the bug is logged
+    # then the order is processed and answered all the same, and the bug is logged and recorded
     assert summary.failed == 0
     outbound = gateway.store.list_messages(MessageFilter(direction="out"))
     assert sorted(m.message_type or "" for m in outbound) == ["CONTRL", "ORDRSP"]
-    assert "unexpected error in the backlog review" in caplog.text
+    assert "job=backlog_review run=1 failed: unexpected error" in caplog.text
+    with gateway.store.read() as session:
+        review = last_run(session, "backlog_review")
+    assert review is not None and review.error == "RuntimeError: review bug"

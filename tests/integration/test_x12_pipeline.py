@@ -17,6 +17,7 @@ from gateway.config import load_settings
 from gateway.formats.segments import Segment
 from gateway.formats.x12_envelope import InterchangeOpened, TransactionRead, X12Header
 from gateway.formats.x12_reader import read_x12
+from gateway.jobs.runner import run_job
 from gateway.pipeline import ops
 from gateway.pipeline.intake import intake
 from gateway.pipeline.runner import run_due
@@ -342,7 +343,7 @@ def test_partner_997_accepts_rejects_and_overdue(gateway: Gateway, clock: FakeCl
     # when no answer comes for a new 855 within the window
     run(gateway, "o2.x12", x12("000000111", [order_set("0001", "PO-22")]))
     clock.now += timedelta(hours=25)
-    run_due(gateway)
+    run_job(gateway, "overdue_acks", "test")
     last = sent(gateway, "855")[-1]
     assert last.ack_status == "overdue"
 

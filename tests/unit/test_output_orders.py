@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from gateway.output_orders import (
     render_orders,
 )
 from gateway.store import OrderRecord
+from gateway.store.fulfilment_records import InvoiceRef, ShipmentRef
 from gateway.store.order_queries import (
     OrderDetail,
     OrderFinding,
@@ -65,6 +67,10 @@ def order_line(number: str, **columns: object) -> OrderLineDetail:
         "status": "ready",
         "response_status": "accepted",
         "reason_code": None,
+        "released_quantity": Decimal("0.0000"),
+        "shipped_quantity": Decimal("0.0000"),
+        "delivered_quantity": Decimal("0.0000"),
+        "invoiced_quantity": Decimal("0.0000"),
     }
     values.update(columns)
     return OrderLineDetail(**values)  # type: ignore[arg-type]
@@ -223,6 +229,65 @@ def test_order_detail_table_shows_header_lines_findings_and_timeline() -> None:
     assert text == expected("show_backordered.txt")
 
 
+def shipped_detail() -> OrderDetail:
+    """The order after a first shipment: line 1 shipped, delivered and invoiced, line 2 with
+    the warehouse, and a second shipment released."""
+    order = detail()
+    first, second = order.lines
+    lines = (
+        dataclasses.replace(
+            first,
+            status="delivered",
+            allocated_quantity=Decimal("0.0000"),
+            shipped_quantity=Decimal("10.0000"),
+            delivered_quantity=Decimal("10.0000"),
+            invoiced_quantity=Decimal("10.0000"),
+        ),
+        dataclasses.replace(second, status="released", released_quantity=Decimal("2.0000")),
+    )
+    shipments = (
+        ShipmentRef("SH-000001", "delivered", date(2024, 3, 4), "DHL", "TRK-1", 8),
+        ShipmentRef("SH-000002", "released", None, None, None, None),
+    )
+    invoices = (InvoiceRef("INV-000001", date(2024, 3, 5), "EUR", Decimal("29.75")),)
+    return dataclasses.replace(
+        order, lines=lines, findings=(), timeline=(), shipments=shipments, invoices=invoices
+    )
+
+
+def test_order_detail_table_shows_fulfilment_per_line_shipments_and_invoices() -> None:
+    # given the order after its first shipment
+    # when it is rendered for a person
+    text = render_order_detail(shipped_detail())
+    # then it is exactly the expected text
+    assert text == expected("show_shipped.txt")
+
+
+def test_order_detail_json_adds_fulfilment_without_changing_earlier_keys() -> None:
+    # given the order after its first shipment; when turned into JSON
+    data = json.loads(json.dumps(order_detail_json(shipped_detail())))
+    # then the earlier keys are all there and shipments and invoices come beside them
+    assert set(data) == {"order", "lines", "findings", "timeline", "shipments", "invoices"}
+    assert data["lines"][0]["delivered_quantity"] == "10.0000"
+    assert data["lines"][1]["released_quantity"] == "2.0000"
+    assert data["shipments"][1] == {
+        "number": "SH-000002",
+        "status": "released",
+        "ship_date": None,
+        "carrier": None,
+        "tracking_number": None,
+        "notice_message_id": None,
+    }
+    assert data["invoices"] == [
+        {
+            "number": "INV-000001",
+            "issue_date": "2024-03-05",
+            "currency": "EUR",
+            "gross_total": "29.75",
+        }
+    ]
+
+
 def test_backlog_table_groups_customers_and_items_with_totals() -> None:
     # given a small backlog, aged on 1 April 2024
     report = backlog_report(backlog_lines(), date(2024, 4, 1))
@@ -244,8 +309,9 @@ def test_order_detail_json_has_decimals_as_strings_and_iso_dates_with_offset() -
     # given the hand-made order
     # when it is turned into JSON (and through the json module, as printed)
     data = json.loads(json.dumps(order_detail_json(detail())))
-    # then it has the four parts, decimals as strings and ISO dates and datetimes
-    assert set(data) == {"order", "lines", "findings", "timeline"}
+    # then it has its parts, decimals as strings and ISO dates and datetimes
+    assert set(data) == {"order", "lines", "findings", "timeline", "shipments", "invoices"}
+    assert (data["shipments"], data["invoices"]) == ([], [])
     assert data["order"]["created_at"] == "2024-03-01T08:00:00+00:00"
     assert data["order"]["order_date"] == "2024-02-29"
     assert data["lines"][1]["backordered_quantity"] == "3.0000"

@@ -58,6 +58,9 @@ def test_template_gateway_toml_states_the_embedded_defaults(tmp_path: Path) -> N
     assert template.retry == bare.retry
     assert template.identity == bare.identity
     assert template.orders == bare.orders
+    assert template.jobs == bare.jobs
+    assert (template.company, template.accounts) == (bare.company, bare.accounts)
+    assert template.fulfilment.demo is bare.fulfilment.demo is False
     assert (template.log_level, template.poll_interval, template.settle_time) == (
         bare.log_level, bare.poll_interval, bare.settle_time,
     )  # fmt: skip
@@ -69,10 +72,13 @@ def test_template_gateway_toml_states_the_embedded_defaults(tmp_path: Path) -> N
 def test_template_gateway_toml_sets_every_key(tmp_path: Path) -> None:
     init_workspace(tmp_path)
     data = tomllib.loads((tmp_path / "config/gateway.toml").read_text(encoding="utf-8"))
-    assert sorted(data) == ["gateway", "identity", "orders", "retry"]
+    assert sorted(data) == [
+        "accounting", "company", "fulfilment", "gateway", "identity", "jobs", "orders", "retry",
+    ]  # fmt: skip
     assert sorted(data) == sorted(GATEWAY_KEYS)
     assert len(data["gateway"]) == 9
     assert len(data["orders"]) == 2
+    assert len(data["jobs"]) == 6
     assert len(data["retry"]) == 4
     assert len(data["identity"]) == 4
 
@@ -99,7 +105,7 @@ def test_template_ships_the_config_and_the_sample_master_data() -> None:
     masterdata = [f"masterdata/{kind}.csv" for kind in MASTERDATA_KINDS]
     assert template_files() == sorted([
         "config/gateway.toml", "config/partners/acme.toml", "config/partners/globex.toml",
-        "masterdata/README.md", *masterdata,
+        "masterdata/README.md", *masterdata, "warehouse/README.md",
     ])  # fmt: skip
 
 

@@ -10,10 +10,12 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from gateway.store.tables import Base
+from gateway.store.tables_fulfilment import ShipmentRow
+from gateway.store.tables_jobs import JobRunRow
 from gateway.store.tables_orders import CustomerRow
 
-# The order engine's tables are declared on the same metadata.
-_ORDER_TABLES = CustomerRow.__table__
+# The order engine's, fulfilment's and the jobs' tables are declared on the same metadata.
+_ORDER_TABLES = (CustomerRow.__table__, ShipmentRow.__table__, JobRunRow.__table__)
 
 TARGET = Base.metadata
 

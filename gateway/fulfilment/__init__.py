@@ -1,0 +1,1 @@
+"""Fulfilment: pick lists, packing with SSCC, labels, shipments, invoices and their documents."""
