@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from gateway.config import Settings
@@ -35,13 +36,31 @@ class Gateway:
 
     settings: Settings
     store: Store
-    mappings: MappingSet
-    schemas: EdifactSchemas
     inbox: LocalInbox
     outbox: LocalOutbox
     clock: Clock
     rand: Callable[[], float]
-    x12_schemas: X12Schemas
+
+    # Mappings and message structures are read on first use: most commands (lists, shows,
+    # warehouse steps) never translate, and reading them costs about half a second.
+    @cached_property
+    def mappings(self) -> MappingSet:
+        """The mapping files (the workspace's, or the packaged ones)."""
+        return load_mappings(self.settings)
+
+    @cached_property
+    def schemas(self) -> EdifactSchemas:
+        """The EDIFACT message structures."""
+        return load_schemas(self.settings)
+
+    @cached_property
+    def x12_schemas(self) -> X12Schemas:
+        """The X12 transaction-set structures."""
+        return load_x12_schemas(self.settings)
+
+    def load_definitions(self) -> None:
+        """Read mappings and structures now, so that a broken one stops a run at its start."""
+        _ = (self.mappings, self.schemas, self.x12_schemas)
 
     def order_system(self, uow: UnitOfWork) -> OrderSystem:
         """The order system of `[orders] engine`, working inside this unit of work."""
@@ -81,19 +100,15 @@ def load_x12_schemas(settings: Settings) -> X12Schemas:
 def build_gateway(
     settings: Settings, clock: Clock = utc_now, rand: Callable[[], float] | None = None
 ) -> Gateway:
-    """Open the store (migrations applied), load mappings and set up the local drops."""
-    mappings = load_mappings(settings)
-    schemas = load_schemas(settings)
+    """Open the store (migrations applied) and set up the local drops; mappings and
+    structures load on first use."""
     store = Store.open(settings.database_url, clock=clock)
     settle = {p.id: p.settle_time for p in settings.partners.values()}
     return Gateway(
         settings=settings,
         store=store,
-        mappings=mappings,
-        schemas=schemas,
         inbox=LocalInbox(settings.inbox, settle, clock),
         outbox=LocalOutbox(settings.outbox),
         clock=clock,
         rand=rand or random.SystemRandom().random,
-        x12_schemas=load_x12_schemas(settings),
     )

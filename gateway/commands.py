@@ -67,7 +67,8 @@ def _setup_logging(settings: Settings) -> None:
 
 
 @contextmanager
-def _gateway(ctx: Context) -> Iterator[Gateway]:
+def _gateway(ctx: Context, *, definitions: bool = False) -> Iterator[Gateway]:
+    """The gateway of the workspace; with `definitions`, mappings and structures read now."""
     settings = _settings(ctx)
     _setup_logging(settings)
     try:
@@ -75,7 +76,11 @@ def _gateway(ctx: Context) -> Iterator[Gateway]:
     except ConfigError as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from exc
     try:
+        if definitions:
+            gateway.load_definitions()
         yield gateway
+    except ConfigError as exc:
+        raise CommandFailed(str(exc), EXIT_USAGE) from exc
     finally:
         gateway.close()
 
@@ -140,7 +145,7 @@ def _seed_masterdata(ctx: Context) -> None:
 @guarded
 def cmd_run(ctx: Context) -> int:
     """Serve until SIGINT/SIGTERM."""
-    with _gateway(ctx) as gateway:
+    with _gateway(ctx, definitions=True) as gateway:
         ensure_partner_folders(gateway.settings)
         serve(gateway, StopFlag())
     return EXIT_OK
@@ -149,7 +154,7 @@ def cmd_run(ctx: Context) -> int:
 @guarded
 def cmd_batch(ctx: Context) -> int:
     """One pass; exit 1 when anything failed in it."""
-    with _gateway(ctx) as gateway:
+    with _gateway(ctx, definitions=True) as gateway:
         ensure_partner_folders(gateway.settings)
         progress = output.Progress(sys.stderr)
         stop = StopFlag()

@@ -178,10 +178,11 @@ def test_bad_input_gives_json_errors_and_exit_1(
 
 
 def test_random_mutations_of_an_order_never_crash(workspace: Workspace, tmp_path: Path) -> None:
-    # given 25 randomly damaged copies of a good order
+    # given 8 randomly damaged copies of a good order (the many-mutation fuzzing runs in
+    # process, tests/unit/test_edifact_fuzz.py; here: the real command never crashes on them)
     rng = random.Random(20261122)
     good = (DATA / "orders_d96a_acme.edi").read_bytes()
-    for i in range(25):
+    for i in range(8):
         data = bytearray(good)
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
