@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -87,14 +88,23 @@ class Workspace:
         return sorted(result.json(), key=lambda m: m["id"])
 
 
-@pytest.fixture()
-def workspace(tmp_path: Path) -> Workspace:
-    """A fresh workspace with the sample partners."""
+@pytest.fixture(scope="session")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One workspace made by the real `gateway init` (config, folders, master data imported),
+    for every test to copy: init is tested here once, not paid for in each test."""
     if not GATEWAY.exists():
         pytest.fail(f"the gateway console script is not installed at {GATEWAY}")
-    ws = Workspace(tmp_path / "ws")
+    ws = Workspace(tmp_path_factory.mktemp("initialised") / "ws")
     result = ws.gateway("init", str(ws.root))
     assert result.code == 0, result.stderr
+    return ws.root
+
+
+@pytest.fixture()
+def workspace(initialised: Path, tmp_path: Path) -> Workspace:
+    """A fresh workspace with the sample partners: a copy of the initialised one."""
+    ws = Workspace(tmp_path / "ws")
+    shutil.copytree(initialised, ws.root)
     return ws
 
 
