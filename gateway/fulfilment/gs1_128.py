@@ -12,11 +12,10 @@ from typing import Any, Protocol, cast
 from reportlab.graphics.barcode.code128 import Code128  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 
-from gateway.orders.masterdata_values import gs1_check_digit
+from gateway.fulfilment.sscc import check_sscc
 
 # GS1 Application Identifier of the Serial Shipping Container Code.
 SSCC_AI = "00"
-SSCC_LENGTH = 18
 # reportlab's Code128 takes the function characters FNC1..FNC4 as "\xf1".."\xf4" in its value.
 REPORTLAB_FNC1 = "\xf1"
 # ZPL II ^BC invocation codes: ">;" starts in subset C, ">8" is FNC1 (ZPL II Programming
@@ -43,19 +42,6 @@ class Gs1128Barcode(Protocol):
 
     def drawOn(self, canvas: Any, x: float, y: float) -> None:
         """Draw the bars with the lower left corner of the left quiet zone at (x, y)."""
-
-
-def check_sscc(sscc: str) -> str:
-    """The SSCC unchanged when it is 18 digits with a valid GS1 mod-10 check digit."""
-    if not (sscc.isascii() and sscc.isdigit() and len(sscc) == SSCC_LENGTH):
-        raise ValueError(f"an SSCC must be {SSCC_LENGTH} digits, got {sscc!r}")
-    expected = gs1_check_digit(sscc[:-1])
-    if sscc[-1] != expected:
-        raise ValueError(
-            f"the SSCC {sscc} ends in check digit {sscc[-1]} but the GS1 mod-10 check digit of "
-            f"{sscc[:-1]} is {expected}"
-        )
-    return sscc
 
 
 def human_readable(sscc: str) -> str:

@@ -17,7 +17,8 @@ from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 
 from gateway.fulfilment.documents_model import Address, ShippingLabel
-from gateway.fulfilment.gs1_128 import BAR_HEIGHT_MM, check_sscc, human_readable
+from gateway.fulfilment.gs1_128 import BAR_HEIGHT_MM, human_readable
+from gateway.fulfilment.sscc import check_sscc
 from gateway.orders.amounts import quantity_text
 
 PAGE_WIDTH: float = 4 * inch

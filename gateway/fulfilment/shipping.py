@@ -24,7 +24,7 @@ from gateway.fulfilment.packing import (
     pack_by_rules,
     pack_explicit,
 )
-from gateway.fulfilment.sscc import is_valid_sscc, sscc
+from gateway.fulfilment.sscc import check_sscc, sscc
 from gateway.orders.amounts import quantity_text
 from gateway.orders.states import LineState
 from gateway.store.fulfilment_store import cartons, next_number, shipment_lines
@@ -320,8 +320,10 @@ def _pack_items(session: Session, lines: Sequence[ShipmentLineRow]) -> list[Pack
 def _carton_sscc(session: Session, company: Company, given: str | None) -> str:
     """The warehouse's own SSCC when it printed one, else the next of our serial range."""
     if given is not None:
-        if not is_valid_sscc(given):
-            raise BusinessRuleError(f"SSCC {given!r} is not 18 digits with a valid check digit")
+        try:
+            check_sscc(given)
+        except ValueError as exc:
+            raise BusinessRuleError(str(exc)) from exc
         taken = session.scalars(select(CartonRow.id).where(CartonRow.sscc == given)).first()
         if taken is not None:
             raise BusinessRuleError(f"SSCC {given} is already on another carton")

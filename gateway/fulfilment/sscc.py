@@ -38,6 +38,24 @@ def sscc(extension_digit: int, company_prefix: str, serial: int) -> str:
     return body + gs1_check_digit(body)
 
 
+def check_sscc(text: str) -> str:
+    """The SSCC unchanged when it is 18 digits whose last is the GS1 mod-10 check digit of the
+    rest; otherwise ValueError saying which digit was expected."""
+    if not text.isascii() or not _SSCC.fullmatch(text):
+        raise ValueError(f"expected an SSCC of 18 digits, got {text!r}")
+    expected = gs1_check_digit(text[:-1])
+    if text[-1] != expected:
+        raise ValueError(
+            f"the SSCC check digit is {text[-1]} but the GS1 mod-10 check digit of "
+            f"{text[:-1]} is {expected}"
+        )
+    return text
+
+
 def is_valid_sscc(text: str) -> bool:
     """Whether the text is 18 digits whose last is the GS1 mod-10 check digit of the rest."""
-    return bool(_SSCC.fullmatch(text)) and gs1_check_digit(text[:-1]) == text[-1]
+    try:
+        check_sscc(text)
+    except ValueError:
+        return False
+    return True

@@ -9,7 +9,6 @@ every problem in a `Problems` with its place; lengths and scales match the `ship
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,8 @@ from typing import ClassVar, Generic, TypeAlias, TypeVar, cast
 
 from gateway.config_values import suggest
 from gateway.errors import Issue, Location
-from gateway.orders.masterdata_values import CellError, decimal, gs1_check_digit, iso_date
+from gateway.fulfilment.sscc import check_sscc
+from gateway.orders.masterdata_values import CellError, decimal, iso_date
 
 T = TypeVar("T")
 
@@ -27,7 +27,6 @@ EVENTS = ("picked", "packed", "shipped", "delivered")
 CODE = "warehouse_file"
 # GS1 General Specifications 2.2.1: an SSCC is 18 digits (extension digit, GS1 company
 # prefix, serial reference), the last one a mod-10 check digit.
-_SSCC = re.compile(r"\d{18}")
 
 
 @dataclass(frozen=True)
@@ -176,15 +175,10 @@ def _text(max_length: int) -> Callable[[str], str]:
 
 def parse_sscc(cell: str) -> str:
     """An SSCC-18 (GS1 AI 00) with a valid GS1 mod-10 check digit."""
-    if not cell.isascii() or not _SSCC.fullmatch(cell):
-        raise CellError(f"expected an SSCC of 18 digits, got {cell!r}")
-    expected = gs1_check_digit(cell[:-1])
-    if cell[-1] != expected:
-        raise CellError(
-            f"the SSCC check digit is {cell[-1]} but the GS1 mod-10 check digit of "
-            f"{cell[:-1]} is {expected}"
-        )
-    return cell
+    try:
+        return check_sscc(cell)
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
 
 
 def parse_event(raw: object) -> str:
