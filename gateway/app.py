@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway.config import Settings
-from gateway.mapping import MappingSet
-from gateway.orders.as_ordered import ConfirmAsOrdered
-from gateway.orders.embedded import EmbeddedOrderSystem
-from gateway.orders.port import OrderSystem
 from gateway.store import Store, UnitOfWork
 from gateway.transport.local import LocalInbox, LocalOutbox
-from gateway.validate.edifact_schema import EdifactSchemas
-from gateway.validate.x12_schema import X12Schemas
+
+if TYPE_CHECKING:
+    # Imported where used: a command that lists or shows never loads the mapping engine,
+    # the validators or the order engine (a third of a second of start-up).
+    from gateway.mapping import MappingSet
+    from gateway.orders.port import OrderSystem
+    from gateway.validate.edifact_schema import EdifactSchemas
+    from gateway.validate.x12_schema import X12Schemas
 
 Clock = Callable[[], datetime]
 
@@ -64,6 +67,9 @@ class Gateway:
 
     def order_system(self, uow: UnitOfWork) -> OrderSystem:
         """The order system of `[orders] engine`, working inside this unit of work."""
+        from gateway.orders.as_ordered import ConfirmAsOrdered
+        from gateway.orders.embedded import EmbeddedOrderSystem
+
         today = self.clock().date()
         if self.settings.orders.engine == "confirm_as_ordered":
             return ConfirmAsOrdered(uow, today)
@@ -82,18 +88,24 @@ def mappings_root(settings: Settings) -> Path:
 
 def load_mappings(settings: Settings) -> MappingSet:
     """Load and validate every mapping file (raises ConfigError listing every problem)."""
+    from gateway.mapping import MappingSet
+
     return MappingSet.load(mappings_root(settings), settings.partners.keys())
 
 
 def load_schemas(settings: Settings) -> EdifactSchemas:
     """The message structures: the workspace's schemas folder, else the packaged one."""
     root = settings.schemas if (settings.schemas / "edifact").is_dir() else PACKAGED_SCHEMAS
+    from gateway.validate.edifact_schema import EdifactSchemas
+
     return EdifactSchemas.load(root)
 
 
 def load_x12_schemas(settings: Settings) -> X12Schemas:
     """The X12 transaction-set structures: the workspace's, else the packaged ones."""
     root = settings.schemas if (settings.schemas / "x12").is_dir() else PACKAGED_SCHEMAS
+    from gateway.validate.x12_schema import X12Schemas
+
     return X12Schemas.load(root)
 
 

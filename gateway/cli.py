@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gateway import (
-    commands,
-    commands_engine,
-    commands_fulfilment,
-    commands_fulfilment_read,
-    commands_jobs,
-    commands_masterdata,
-    commands_orders,
-)
+from gateway import commands
 from gateway.cli_engine import add_order_actions, add_stock_commands
 from gateway.cli_fulfilment import (
     add_invoice_run,
@@ -119,17 +112,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     environ = dict(os.environ)
     context = commands.Context(workspace_from(args, environ), environ, args)
-    handlers = {
-        **commands.HANDLERS,
-        **commands_orders.HANDLERS,
-        **commands_engine.HANDLERS,
-        **commands_masterdata.HANDLERS,
-        **commands_jobs.HANDLERS,
-        **commands_fulfilment.HANDLERS,
-        **commands_fulfilment_read.HANDLERS,
-    }
-    handler = handlers[(args.command, getattr(args, "action", None))]
-    return handler(context)
+    return handler_for(args.command, getattr(args, "action", None))(context)
+
+
+# Where each command's handlers live, searched in order. Only the modules of the command at
+# hand are imported: a list or show does not pay for the runner, the fulfilment steps or
+# reportlab (about half a second of start-up).
+HANDLER_MODULES: dict[str, tuple[str, ...]] = {
+    "orders": ("commands_orders", "commands_engine", "commands_fulfilment"),
+    "backlog": ("commands_orders",),
+    "stock": ("commands_engine",),
+    "masterdata": ("commands_masterdata",),
+    "jobs": ("commands_jobs",),
+    "warehouse": ("commands_fulfilment",),
+    "shipments": ("commands_fulfilment_read",),
+    "invoices": ("commands_fulfilment_read", "commands_fulfilment"),
+}
+
+
+def handler_for(command: str, action: str | None) -> Callable[[commands.Context], int]:
+    """The function that runs `gateway COMMAND [ACTION]`."""
+    for name in HANDLER_MODULES.get(command, ("commands",)):
+        module = importlib.import_module(f"gateway.{name}")
+        handlers: dict[tuple[str, str | None], Callable[[commands.Context], int]]
+        handlers = module.HANDLERS
+        if (command, action) in handlers:
+            return handlers[(command, action)]
+    raise KeyError(f"no handler for {command} {action or ''}".strip())
 
 
 if __name__ == "__main__":

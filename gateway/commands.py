@@ -11,21 +11,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway import output
 from gateway.app import Gateway, build_gateway, load_mappings, load_schemas, load_x12_schemas
 from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError, Issue, Location
 from gateway.pipeline import ops, status
-from gateway.pipeline.service import StopFlag, batch_pass, serve
-from gateway.pipeline.translate import TranslateContext, Translation
-from gateway.pipeline.x12_translate import translate_file
 from gateway.store import MessageFilter, Store
 from gateway.store.fulfilment_store import shipment_status_counts
 from gateway.store.masterdata_store import import_masterdata
 from gateway.store.order_catalog import has_masterdata
 from gateway.store.order_queries import order_status_counts
 from gateway.workspace import SAMPLE_MASTERDATA, ensure_partner_folders, init_workspace
+
+if TYPE_CHECKING:
+    from gateway.pipeline.translate import Translation
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("gateway")
@@ -147,6 +148,8 @@ def cmd_run(ctx: Context) -> int:
     """Serve until SIGINT/SIGTERM."""
     with _gateway(ctx, definitions=True) as gateway:
         ensure_partner_folders(gateway.settings)
+        from gateway.pipeline.service import StopFlag, serve  # the runner: run and batch only
+
         serve(gateway, StopFlag())
     return EXIT_OK
 
@@ -156,6 +159,8 @@ def cmd_batch(ctx: Context) -> int:
     """One pass; exit 1 when anything failed in it."""
     with _gateway(ctx, definitions=True) as gateway:
         ensure_partner_folders(gateway.settings)
+        from gateway.pipeline.service import StopFlag, batch_pass  # see cmd_run
+
         progress = output.Progress(sys.stderr)
         stop = StopFlag()
         stop.install(threading.Event())
@@ -187,6 +192,9 @@ def cmd_translate(ctx: Context) -> int:
             raise CommandFailed(
                 f"unknown partner {ctx.args.partner!r} (known: {known})", EXIT_USAGE
             )
+    from gateway.pipeline.translate import TranslateContext
+    from gateway.pipeline.x12_translate import translate_file
+
     try:
         context = TranslateContext(
             load_mappings(settings),
@@ -208,6 +216,8 @@ def cmd_translate(ctx: Context) -> int:
 
 def internal_error(name: str, exc: Exception) -> Translation:
     """A translation that reports an internal error instead of a traceback."""
+    from gateway.pipeline.translate import Translation
+
     issue = Issue(
         "internal",
         f"the gateway could not read this file ({type(exc).__name__}); "
@@ -280,6 +290,8 @@ def cmd_failed_retry(ctx: Context) -> int:
             result = ops.retry(
                 gateway, ctx.args.id, actor="cli", accept_duplicate=ctx.args.accept_duplicate
             )
+        from gateway.pipeline.service import batch_pass  # see cmd_run
+
         summary = batch_pass(gateway)
         final = gateway.store.get(result.message_id)
     print(output.summary_line(summary.outcomes))

@@ -6,15 +6,17 @@ import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from gateway.errors import Location
 from gateway.formats.edifact_acks import PartnerAck
 from gateway.model import PurchaseOrder, document_type
 from gateway.model.codec import to_json
-from gateway.pipeline.runner import PassSummary
-from gateway.pipeline.translate import MappedDocument, Translation
 from gateway.store import MessageRecord, Store
+
+if TYPE_CHECKING:
+    from gateway.pipeline.runner import PassSummary
+    from gateway.pipeline.translate import MappedDocument, Translation
 
 PARTY_ROLES = ("buyer", "seller", "ship_to", "bill_to")
 ORDER_FIELDS = ("order_number", "order_date", "currency", "requested_delivery_date")
