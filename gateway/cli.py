@@ -14,6 +14,7 @@ from gateway.cli_engine import add_order_actions, add_stock_commands
 from gateway.cli_fulfilment import (
     add_invoice_run,
     add_release,
+    add_shipment_labels,
     add_warehouse_commands,
     add_warehouse_steps,
 )
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_warehouse_steps(orders)
     add_stock_commands(sub)
     add_warehouse_commands(sub)
-    add_shipment_commands(sub)
+    add_shipment_labels(add_shipment_commands(sub))
     add_invoice_run(add_invoice_commands(sub))
     add_masterdata_commands(sub)
     add_jobs_commands(sub)
@@ -125,7 +126,7 @@ HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "masterdata": ("commands_masterdata",),
     "jobs": ("commands_jobs",),
     "warehouse": ("commands_fulfilment",),
-    "shipments": ("commands_fulfilment_read",),
+    "shipments": ("commands_fulfilment_read", "commands_fulfilment"),
     "invoices": ("commands_fulfilment_read", "commands_fulfilment"),
 }
 

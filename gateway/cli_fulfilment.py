@@ -100,3 +100,11 @@ def add_invoice_run(invoices: SubParsers) -> None:
         "--as-of", type=iso_date, help="the invoice date, and the day periods end before"
     )
     run.add_argument("--json", action="store_true", help="print JSON")
+
+
+def add_shipment_labels(shipments: SubParsers) -> None:
+    """Add `shipments labels SH`: write a shipment's carton labels again."""
+    labels = shipments.add_parser(
+        "labels", help="write a packed shipment's carton labels (PDF, ZPL) again"
+    )
+    labels.add_argument("shipment", help="the shipment number (SH-...)")

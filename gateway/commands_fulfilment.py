@@ -22,6 +22,7 @@ from gateway.pipeline.fulfilment_actions import (
     release_orders,
     run_invoices,
     ship_shipment,
+    write_labels,
 )
 from gateway.pipeline.order_actions import release_order
 from gateway.pipeline.warehouse_inbox import WarehouseFile, take_warehouse_files
@@ -263,6 +264,21 @@ def cmd_invoices_run(ctx: Context) -> int:
     return EXIT_OK
 
 
+@guarded
+def cmd_shipments_labels(ctx: Context) -> int:
+    """Write a shipment's carton labels to the warehouse outbox again."""
+    with _gateway(ctx) as gateway:
+        files = write_labels(gateway, ctx.args.shipment)
+    if not files:
+        raise CommandFailed(
+            f"shipment {ctx.args.shipment} has no packed cartons, or its labels could not be "
+            "written (see the log)",
+            EXIT_FAILED,
+        )
+    print("\n".join(f"written: {path}" for path in files))
+    return EXIT_OK
+
+
 HANDLERS: dict[tuple[str, str | None], Callable[[Context], int]] = {
     ("orders", "release"): cmd_orders_release,
     ("orders", "pick"): cmd_orders_pick,
@@ -271,4 +287,5 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Context], int]] = {
     ("orders", "deliver"): cmd_orders_deliver,
     ("warehouse", "take"): cmd_warehouse_take,
     ("invoices", "run"): cmd_invoices_run,
+    ("shipments", "labels"): cmd_shipments_labels,
 }

@@ -33,6 +33,7 @@ from gateway.store.fulfilment_queries import (
     list_shipments,
     shipment_detail,
 )
+from gateway.transport.local import write_whole
 
 
 @guarded
@@ -154,12 +155,9 @@ def write_journal(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     path = Path(output)
-    partial = path.with_name(path.name + ".part")
     try:
-        partial.write_text(text, encoding="utf-8", newline="")
-        partial.replace(path)
+        write_whole(path, text.encode("utf-8"))
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise CommandFailed(f"cannot write {path}: {exc.strerror}", EXIT_FAILED) from exc
 
 

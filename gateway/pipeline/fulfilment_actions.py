@@ -3,7 +3,7 @@
 A step and what it sends commit together: the ship notice is queued in the transaction that
 confirms the shipment, and a per-shipment invoice with it. Printable documents (pick lists,
 labels) are written to the warehouse outbox after the commit; they are derived from the
-store and `gateway shipments labels` writes them again.
+store, so a failed write is logged and `gateway shipments labels` writes labels again.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from gateway.store import MessageRecord, UnitOfWork
 from gateway.store.fulfilment_store import shipment_by_number
 from gateway.store.tables import OrderRow
 from gateway.store.tables_fulfilment import ShipmentRow
+from gateway.transport.local import write_whole
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +81,8 @@ def release_orders(gateway: Gateway, order_ids: Sequence[int] | None, actor: str
 
         outbox = gateway.settings.fulfilment.warehouse_outbox
         number = released.pick_list.number
-        files = (
-            _write(outbox / f"{number}.pdf", pick_list_pdf(released.pick_list)),
-            _write(outbox / f"{number}.csv", pick_list_csv(released.pick_list).encode("utf-8")),
+        files = _write(outbox / f"{number}.pdf", pick_list_pdf(released.pick_list)) + _write(
+            outbox / f"{number}.csv", pick_list_csv(released.pick_list).encode("utf-8")
         )
         log.info("pick list %s: shipments %s", number, ", ".join(released.shipments))
     return ReleaseOutcome(released, files)
@@ -171,9 +171,8 @@ def write_labels(gateway: Gateway, number: str) -> tuple[Path, ...]:
     from gateway.fulfilment.labels import label_pdf, label_zpl  # reportlab: see release_orders
 
     outbox = gateway.settings.fulfilment.warehouse_outbox
-    return (
-        _write(outbox / f"{number}-labels.pdf", label_pdf(labels)),
-        _write(outbox / f"{number}-labels.zpl", label_zpl(labels).encode("utf-8")),
+    return _write(outbox / f"{number}-labels.pdf", label_pdf(labels)) + _write(
+        outbox / f"{number}-labels.zpl", label_zpl(labels).encode("utf-8")
     )
 
 
@@ -279,10 +278,12 @@ def _step(uow: UnitOfWork, actor: str) -> Step:
     return Step(uow.session, uow.now(), actor)
 
 
-def _write(path: Path, data: bytes) -> Path:
-    """Write a document whole: under a temporary name, then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return path
+def _write(path: Path, data: bytes) -> tuple[Path, ...]:
+    """Write a printable document whole; () when it cannot be written. The step it belongs to
+    has committed already, so a full disk or a missing folder is logged, not raised."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return (write_whole(path, data),)
+    except OSError as exc:
+        log.error("cannot write %s (%s); the step itself is done", path, exc.strerror or exc)
+        return ()

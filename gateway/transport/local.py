@@ -176,3 +176,19 @@ class LocalOutbox:
             temporary.unlink(missing_ok=True)
             raise TransientError(f"cannot write {target}: {exc}") from exc
         return target
+
+
+def write_whole(path: Path, data: bytes) -> Path:
+    """Write a file so that no reader ever sees it half-written: a hidden temporary name,
+    flushed to disk, then renamed into place (replacing what was there). Its folder must exist."""
+    temporary = path.with_name(f".{path.name}.part")
+    try:
+        with temporary.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path

@@ -288,3 +288,17 @@ def test_edifact_order_closes_once_delivered_and_invoiced(edifact_flow: Flow) ->
     assert edifact_flow.order["order"]["status"] == "closed"
     lines = edifact_flow.order["lines"]
     assert all(Decimal(line["shipped_quantity"]) == Decimal(line["quantity"]) for line in lines)
+
+
+def test_labels_are_written_again_on_request(x12_flow: Flow) -> None:
+    # given the labels of the shipped shipment are gone from the warehouse outbox
+    shipment = x12_flow.release["shipments"][0]
+    files = [Path(p) for p in x12_flow.ship["files"]]
+    for path in files:
+        path.unlink()
+    # when ops ask for them again
+    result = x12_flow.ws.gateway("shipments", "labels", shipment)
+    # then both are back, the PDF with the tracking number of the shipment
+    assert result.code == 0, result.stderr
+    assert all(path.is_file() for path in files)
+    assert "1Z999AA10123456784" in pdf_text(next(p for p in files if p.suffix == ".pdf"))
