@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from gateway.config import Settings
 from gateway.store import Store, UnitOfWork
 from gateway.transport.local import LocalInbox, LocalOutbox
+from gateway.transport.remote import RemoteConnections
 
 if TYPE_CHECKING:
     # Imported where used: a command that lists or shows never loads the mapping engine,
@@ -43,6 +45,8 @@ class Gateway:
     outbox: LocalOutbox
     clock: Clock
     rand: Callable[[], float]
+    # Connections to partners' SFTP servers (pushes keep one per partner for a round).
+    remote: RemoteConnections
 
     # Mappings and message structures are read on first use: most commands (lists, shows,
     # warehouse steps) never translate, and reading them costs about half a second.
@@ -77,7 +81,8 @@ class Gateway:
         return EmbeddedOrderSystem(uow, today, policies)
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database and SFTP connections."""
+        self.remote.end_round()
         self.store.close()
 
 
@@ -110,7 +115,10 @@ def load_x12_schemas(settings: Settings) -> X12Schemas:
 
 
 def build_gateway(
-    settings: Settings, clock: Clock = utc_now, rand: Callable[[], float] | None = None
+    settings: Settings,
+    clock: Clock = utc_now,
+    rand: Callable[[], float] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Gateway:
     """Open the store (migrations applied) and set up the local drops; mappings and
     structures load on first use."""
@@ -123,4 +131,6 @@ def build_gateway(
         outbox=LocalOutbox(settings.outbox),
         clock=clock,
         rand=rand or random.SystemRandom().random,
+        # Secrets (SFTP passwords, key passphrases) are read from here when connecting.
+        remote=RemoteConnections(os.environ if environ is None else environ),
     )

@@ -22,6 +22,7 @@ from gateway.cli_fulfilment_read import add_invoice_commands, add_shipment_comma
 from gateway.cli_jobs import add_jobs_commands
 from gateway.cli_masterdata import add_masterdata_commands
 from gateway.cli_orders import add_order_commands
+from gateway.cli_partners import add_partners_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_invoice_run(add_invoice_commands(sub))
     add_masterdata_commands(sub)
     add_jobs_commands(sub)
+    add_partners_commands(sub)
     status = sub.add_parser("status", help="counts by direction and status")
     status.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -125,6 +127,7 @@ HANDLER_MODULES: dict[str, tuple[str, ...]] = {
     "stock": ("commands_engine",),
     "masterdata": ("commands_masterdata",),
     "jobs": ("commands_jobs",),
+    "partners": ("commands_partners",),
     "warehouse": ("commands_fulfilment",),
     "shipments": ("commands_fulfilment_read", "commands_fulfilment"),
     "invoices": ("commands_fulfilment_read", "commands_fulfilment"),

@@ -17,12 +17,14 @@ from gateway import output
 from gateway.app import Gateway, build_gateway, load_mappings, load_schemas, load_x12_schemas
 from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError, Issue, Location
+from gateway.output_transport import transport_health
 from gateway.pipeline import ops, status
 from gateway.store import MessageFilter, Store
 from gateway.store.fulfilment_store import shipment_status_counts
 from gateway.store.masterdata_store import import_masterdata
 from gateway.store.order_catalog import has_masterdata
 from gateway.store.order_queries import order_status_counts
+from gateway.store.transport_store import transport_states
 from gateway.workspace import SAMPLE_MASTERDATA, ensure_partner_folders, init_workspace
 
 if TYPE_CHECKING:
@@ -65,6 +67,9 @@ def _setup_logging(settings: Settings) -> None:
     if settings.log_level != "DEBUG":
         # Alembic announces every start at INFO; only a real migration is worth a line.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        # paramiko announces every connection and login at INFO and logs tracebacks at ERROR
+        # (a banner timeout, say) for what the gateway reports itself in one sentence.
+        logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 
 
 @contextmanager
@@ -73,7 +78,7 @@ def _gateway(ctx: Context, *, definitions: bool = False) -> Iterator[Gateway]:
     settings = _settings(ctx)
     _setup_logging(settings)
     try:
-        gateway = build_gateway(settings)
+        gateway = build_gateway(settings, environ=ctx.environ)
     except ConfigError as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from exc
     try:
@@ -321,9 +326,12 @@ def cmd_status(ctx: Context) -> int:
         with gateway.store.read() as session:
             orders = order_status_counts(session)
             shipments = shipment_status_counts(session)
+            transports = transport_health(gateway.settings.partners, transport_states(session))
         failed = gateway.settings.fulfilment.warehouse_failed
         refused = sorted(p.name for p in failed.glob("*") if not p.name.endswith(".errors.txt"))
-    report = output.StatusReport(counts, acks, waiting, unknown, orders, shipments, refused)
+    report = output.StatusReport(
+        counts, acks, waiting, unknown, orders, shipments, refused, transports
+    )
     output.print_status(report, as_json=ctx.args.json)
     return EXIT_OK
 

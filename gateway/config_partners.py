@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from types import MappingProxyType
 
+from gateway.config_sftp import SFTP_KEYS, SftpSettings, read_sftp
 from gateway.config_values import Table, suggest
 from gateway.formats.x12_envelope import X12Delimiters
 from gateway.model import DOCUMENT_TYPES
@@ -28,17 +28,6 @@ TRANSPORT_KINDS = ("local", "sftp")
 STANDARDS = ("EDIFACT", "X12", "UBL", "CXML")
 FILENAME_PLACEHOLDERS = ("partner", "message_type", "control_ref", "timestamp", "message_id")
 DEFAULT_FILENAME_PATTERN = "{partner}_{message_type}_{control_ref}.edi"
-SFTP_KEYS = (
-    "host",
-    "port",
-    "username",
-    "remote_inbox",
-    "remote_outbox",
-    "password_env",
-    "key_file",
-    "key_passphrase_env",
-    "known_hosts",
-)
 _PARTNER_KEYS = (
     "name",
     "edifact",
@@ -84,7 +73,6 @@ X12_KEYS = (
 DEFAULT_X12_DELIMITERS = X12Delimiters(suffix="\n")
 # ISA12 interchange control version numbers we write.
 X12_CONTROL_VERSIONS = ("00401", "00501")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # UNB S001.0001 syntax identifier: UNOA..UNOY (character repertoire); S001.0002 version 1-4.
 _SYNTAX_IDENTIFIER = re.compile(r"^UNO[A-Z]$")
 _SYNTAX_VERSIONS = ("1", "2", "3", "4")
@@ -141,7 +129,8 @@ class TransportSettings:
 
     kind: str
     filename_pattern: str
-    options: Mapping[str, str]
+    # The partner's server, for kind = "sftp".
+    sftp: SftpSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -226,7 +215,11 @@ def parse_partner(
         duplicates=duplicates,
         acknowledge=_acknowledge(inbound),
         outbound=_outbound(root),
-        transport=_transport(root.table("transport") or Table({}, label, problems, "transport.")),
+        transport=_transport(
+            root.table("transport") or Table({}, label, problems, "transport."),
+            source.parent.parent.parent,
+            inbound.duration("settle_time", settle_default),
+        ),
         source=source,
         acknowledge_level=inbound.choice("acknowledge_level", "syntax", ACKNOWLEDGE_LEVELS),
         expect_ack=acks.boolean("expect", False),
@@ -433,25 +426,18 @@ def _outbound(root: Table) -> tuple[OutboundDocument, ...]:
     return tuple(documents)
 
 
-def _transport(table: Table) -> TransportSettings:
+def _transport(table: Table, workspace: Path, settle_default: timedelta) -> TransportSettings:
     """The [transport] table: kind, outbound file name pattern and the SFTP options."""
     table.check_keys(("kind", "filename_pattern", *SFTP_KEYS))
     kind = table.choice("kind", "local", TRANSPORT_KINDS)
     pattern = table.text("filename_pattern", DEFAULT_FILENAME_PATTERN)
     _check_pattern(table, pattern)
-    options: dict[str, str] = {}
-    for key in SFTP_KEYS:
-        if not table.has(key):
-            continue
-        if kind != "sftp":
-            table.problem(key, f'is only used with kind = "sftp", not {kind!r}')
-        elif key == "port":
-            options[key] = str(table.integer("port", 22, 1))
-        else:
-            options[key] = table.text(key, "")
-    if kind == "sftp":
-        _check_sftp(table, options)
-    return TransportSettings(kind, pattern, MappingProxyType(options))
+    if kind != "sftp":
+        for key in SFTP_KEYS:
+            if table.has(key):
+                table.problem(key, f'is only used with kind = "sftp", not {kind!r}')
+        return TransportSettings(kind, pattern)
+    return TransportSettings(kind, pattern, read_sftp(table, workspace, settle_default))
 
 
 def _check_pattern(table: Table, pattern: str) -> None:
@@ -469,19 +455,6 @@ def _check_pattern(table: Table, pattern: str) -> None:
                 f"unknown placeholder {{{name}}}{hint}; known placeholders are "
                 + ", ".join(FILENAME_PLACEHOLDERS),
             )
-
-
-def _check_sftp(table: Table, options: Mapping[str, str]) -> None:
-    """An SFTP transport needs a host, a user and a way to log in; secrets by variable name."""
-    for key in ("host", "username"):
-        if not options.get(key):
-            table.problem(key, 'is required when kind = "sftp"')
-    if not options.get("password_env") and not options.get("key_file"):
-        table.problem("password_env", 'kind = "sftp" needs password_env or key_file to log in')
-    for key in ("password_env", "key_passphrase_env"):
-        value = options.get(key)
-        if value is not None and not _ENV_NAME.match(value):
-            table.problem(key, f"{value!r} is not an environment variable name")
 
 
 def _check_identities(partner: Partner, label: str, problems: list[str]) -> None:

@@ -12,6 +12,7 @@ from gateway.errors import Location
 from gateway.formats.edifact_acks import PartnerAck
 from gateway.model import PurchaseOrder, document_type
 from gateway.model.codec import to_json
+from gateway.output_transport import TransportHealth, transport_json, transport_lines
 from gateway.store import MessageRecord, Store
 
 if TYPE_CHECKING:
@@ -244,6 +245,8 @@ class StatusReport:
     shipments: Mapping[str, int] = field(default_factory=dict)
     # Warehouse files refused and moved to warehouse/failed/ (each with its .errors.txt).
     warehouse_failed: Sequence[str] = ()
+    # Partners' SFTP transports and their health.
+    transports: Sequence[TransportHealth] = ()
 
 
 def print_status(report: StatusReport, as_json: bool) -> None:
@@ -260,6 +263,7 @@ def print_status(report: StatusReport, as_json: bool) -> None:
             "orders": dict(sorted(report.orders.items())),
             "shipments": dict(sorted(report.shipments.items())),
             "warehouse_failed": list(report.warehouse_failed),
+            "transports": transport_json(report.transports),
         }
         print(json.dumps(data, indent=2))
         return
@@ -283,6 +287,8 @@ def print_status(report: StatusReport, as_json: bool) -> None:
             f"{len(report.warehouse_failed)} warehouse file(s) refused, see the .errors.txt "
             "beside each in warehouse/failed/: " + ", ".join(report.warehouse_failed)
         )
+    for line in transport_lines(report.transports):
+        print(line)
     if report.unknown_folders:
         print(
             "inbox folders without a partner profile (their files are never taken): "

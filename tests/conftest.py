@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -13,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 
 
-def need(reason: str) -> None:
+def need(reason: str) -> NoReturn:
     """Skip for a missing prerequisite; fail instead when running in CI."""
     if os.environ.get("CI"):
         pytest.fail(f"required in CI: {reason}")

@@ -45,6 +45,7 @@ from gateway.store.tables import (
     PayloadChunkRow,
     PayloadRow,
 )
+from gateway.store.transport_store import delete_receipts
 
 if TYPE_CHECKING:
     from gateway.app import Gateway
@@ -76,6 +77,7 @@ def run_retention(gateway: Gateway, now: datetime) -> Mapping[str, int]:
     counts["archived_files"] = delete_archived_files(gateway.settings.archive, cutoff)
     with gateway.store.unit_of_work() as uow:
         counts["job_runs"] = delete_runs(uow, cutoff)
+        counts["remote_receipts"] = delete_receipts(uow, cutoff)
     return counts
 
 

@@ -84,12 +84,13 @@ def received_file(
 
 def _sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    for piece in _pieces_of(path):
+    for piece in read_pieces(path):
         digest.update(piece)
     return digest.hexdigest()
 
 
-def _pieces_of(path: Path) -> Iterator[bytes]:
+def read_pieces(path: Path) -> Iterator[bytes]:
+    """The file's bytes in pieces of READ_PIECE, never whole in memory."""
     with path.open("rb") as file:
         while piece := file.read(READ_PIECE):
             yield piece
@@ -102,7 +103,7 @@ def _commit(gateway: Gateway, claimed: DroppedFile) -> int:
         # Stored piece by piece as it is read: a 130 MB file is never whole in memory.
         record = uow.add_message(
             received_file(claimed.partner, name, None),
-            raw=_pieces_of(claimed.path),
+            raw=read_pieces(claimed.path),
             actor="intake",
             reason=f"received {name} ({size} bytes)",
         )

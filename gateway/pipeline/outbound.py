@@ -11,6 +11,7 @@ from gateway.errors import Issue, Location, MappingError
 from gateway.model.codec import document_from_json
 from gateway.pipeline import status
 from gateway.pipeline.inbound import partner_of
+from gateway.pipeline.push import send_file
 from gateway.pipeline.stages import OutboundPlan, render_edifact
 from gateway.pipeline.x12_render import X12Plan, next_x12_numbers, render_x12
 from gateway.store import MessageRecord
@@ -136,7 +137,8 @@ def _send(gateway: Gateway, record: MessageRecord) -> MessageRecord:
     raw = gateway.store.raw(record.id)
     if raw is None or record.filename is None:
         raise MappingError(f"message {record.id} was rendered but has no stored bytes")
-    target = gateway.outbox.send(record.partner or "", record.filename, raw)
+    partner = partner_of(gateway, record)
+    target = send_file(gateway, partner, record.filename, raw)
     log.info(
         "msg=%s partner=%s sent %s %s to %s",
         record.id,
@@ -145,7 +147,6 @@ def _send(gateway: Gateway, record: MessageRecord) -> MessageRecord:
         record.filename,
         target,
     )
-    partner = partner_of(gateway, record)
     waiting: dict[str, object] = {}
     if _expects_ack(partner, record):
         waiting = {"ack_status": "pending", "ack_due_at": gateway.clock() + partner.ack_within}

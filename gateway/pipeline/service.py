@@ -12,6 +12,7 @@ from gateway.app import Gateway
 from gateway.errors import TransientError
 from gateway.jobs.runner import run_due_jobs
 from gateway.pipeline.intake import intake, recover_claimed
+from gateway.pipeline.remote_polling import PollerThreads, poll_all
 from gateway.pipeline.runner import PassSummary, run_due
 from gateway.pipeline.warehouse_inbox import take_warehouse_files
 from gateway.transport.watch import InboxWatcher
@@ -28,9 +29,13 @@ def batch_pass(
     outbound (what the jobs queued among them: changed order responses, notices, invoices)."""
     recover_claimed(gateway)
     intake(gateway)
+    _remote(gateway)
     _warehouse(gateway)
     _jobs(gateway, "batch", should_stop)
-    return run_due(gateway, should_stop=should_stop, on_message=on_message)
+    try:
+        return run_due(gateway, should_stop=should_stop, on_message=on_message)
+    finally:
+        gateway.remote.end_round()
 
 
 class StopFlag:
@@ -63,6 +68,8 @@ def serve(gateway: Gateway, stop: StopFlag) -> None:
     stop.install(wake)
     watcher = InboxWatcher(gateway.inbox, wake)
     watcher.start()
+    pollers = PollerThreads(gateway, stop.event, wake)
+    pollers.start()
     poll = gateway.settings.poll_interval.total_seconds()
     log.info(
         "gateway running: inbox %s, outbox %s, sweep every %.1fs; Ctrl-C stops",
@@ -83,6 +90,7 @@ def serve(gateway: Gateway, stop: StopFlag) -> None:
             wake.wait(_next_wait(gateway, poll))
     finally:
         watcher.stop()
+        pollers.join(timeout=_longest_timeout(gateway))
         log.info("gateway stopped")
 
 
@@ -99,6 +107,8 @@ def _one_round(gateway: Gateway, stop: StopFlag) -> None:
         log.warning("this round stopped early, the next one tries again: %s", exc.message)
     except Exception:  # a bug outside any message: keep serving, keep the traceback in the log
         log.exception("unexpected error in this round; the gateway keeps running")
+    finally:
+        gateway.remote.end_round()
 
 
 def _jobs(gateway: Gateway, actor: str, should_stop: Callable[[], bool]) -> None:
@@ -108,6 +118,25 @@ def _jobs(gateway: Gateway, actor: str, should_stop: Callable[[], bool]) -> None
         run_due_jobs(gateway, actor, should_stop=should_stop)
     except Exception:  # a bug: keep the traceback, keep the gateway going
         log.exception("unexpected error running the scheduled jobs; messages go on")
+
+
+def _remote(gateway: Gateway) -> None:
+    """Fetch from partners' SFTP servers; failures are counted and logged per partner, and even
+    a bug there never keeps the messages from moving."""
+    try:
+        poll_all(gateway)
+    except Exception:  # a bug: keep the traceback, keep the gateway going
+        log.exception("unexpected error polling the partners' SFTP servers; messages go on")
+
+
+def _longest_timeout(gateway: Gateway) -> float:
+    """How long a poller may still be in one network operation when asked to stop."""
+    timeouts = [
+        p.transport.sftp.timeout.total_seconds()
+        for p in gateway.settings.partners.values()
+        if p.transport.sftp is not None
+    ]
+    return max(timeouts, default=0.0) + 1.0
 
 
 def _warehouse(gateway: Gateway) -> None:

@@ -22,7 +22,7 @@ _MIGRATION_LOCK_KEY = 0x6761_7465_7761_79
 
 # The newest migration in migrations/versions. A database already there needs no Alembic at
 # all, which saves every command about 0.4 s; test_store_engine checks it is Alembic's head.
-HEAD_REVISION = "0006_fulfilment"
+HEAD_REVISION = "0007_transport"
 
 
 def create_engine_for(url: str) -> Engine:

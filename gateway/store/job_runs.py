@@ -162,7 +162,7 @@ def _interrupted(row: JobRunRow, at: datetime, me: str) -> bool:
     if row.owner == me:
         # This process is claiming the job now, so it is not in the middle of running it.
         why = "the process that ran it stopped before it finished"
-    elif _gone(row.owner):
+    elif process_gone(row.owner):
         why = f"the process that ran it ({row.owner}) is gone"
     elif row.started_at + RUN_LEASE <= at:
         why = f"still marked running {RUN_LEASE} after it started ({row.owner})"
@@ -172,7 +172,7 @@ def _interrupted(row: JobRunRow, at: datetime, me: str) -> bool:
     return True
 
 
-def _gone(owner: str) -> bool:
+def process_gone(owner: str) -> bool:
     """Whether `owner` (host:pid) is a process on this host that no longer exists."""
     host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():

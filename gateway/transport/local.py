@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 
 CLAIMED = ".claimed"
 STAMP = "~"
-TEMPORARY_SUFFIXES = (".tmp", ".part")
+# WinSCP uploads under .filepart and renames when done.
+TEMPORARY_SUFFIXES = (".tmp", ".part", ".filepart")
 
 
 def is_candidate(name: str) -> bool:

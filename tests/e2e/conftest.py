@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from gateway.formats.edifact import EdifactInterchange, parse_interchange
+from tests.sshd import sshd  # noqa: F401 (a fixture, found by pytest)
 
 DATA = Path(__file__).resolve().parent / "data"
 GATEWAY = Path(sys.executable).with_name("gateway")

@@ -12,6 +12,7 @@ from gateway.store import Store
 from gateway.store.masterdata_store import import_masterdata
 from gateway.store.order_catalog import has_masterdata
 from gateway.workspace import SAMPLE_MASTERDATA
+from tests.sshd import sshd  # noqa: F401 (a fixture, found by pytest)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

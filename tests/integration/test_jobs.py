@@ -351,6 +351,7 @@ def test_retention_deletes_old_finished_messages_with_their_history_documents_an
         "raw_payloads": 2,
         "archived_files": 0,
         "job_runs": 0,
+        "remote_receipts": 0,
     }
     with gateway.store.read() as session:
         for table in (EventRow, PayloadRow, PayloadChunkRow):

@@ -26,6 +26,8 @@ TABLES = {
     "order_lines",
     "documents",
     "payload_chunks",
+    "remote_receipts",
+    "transport_states",
 }
 
 
@@ -40,7 +42,7 @@ def test_migrating_twice_is_idempotent_and_matches_the_metadata(store_url: str) 
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert context.get_current_revision() == head == HEAD_REVISION == "0006_fulfilment"
+            assert context.get_current_revision() == head == HEAD_REVISION == "0007_transport"
             assert compare_metadata(context, Base.metadata) == []
         assert set(inspect(engine).get_table_names()) >= TABLES
         indexes = {i["name"] for i in inspect(engine).get_indexes("messages")}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gateway.config import RetryPolicy, Settings, load_settings
+from gateway.config_sftp import HostKeyPin, parse_host_key
 from gateway.errors import ConfigError
 
 ACME = """
@@ -246,6 +247,8 @@ kind = "sftp"
 host = "sftp.acme.example"
 username = "gw"
 key_file = "keys/acme"
+host_key = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
+remote_inbox = "out"
 key_passphrase = "hunter2"
 """,
     )
@@ -281,26 +284,58 @@ host = "sftp.acme.example"
 port = 2222
 username = "gw"
 password_env = "ACME_SFTP_PASSWORD"
+host_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+remote_inbox = "out"
+complete = "marker"
+processing_folder = "processing"
+after_download = "archive"
+archive_folder = "done"
+remote_outbox = "/in"
+poll_interval = "30s"
 """,
     )
     transport = load_settings(tmp_path, {}).partners["acme"].transport
     assert transport.kind == "sftp"
-    assert dict(transport.options) == {
-        "host": "sftp.acme.example",
-        "port": "2222",
-        "username": "gw",
-        "password_env": "ACME_SFTP_PASSWORD",
-    }
+    sftp = transport.sftp
+    assert sftp is not None
+    assert (sftp.host, sftp.port, sftp.username) == ("sftp.acme.example", 2222, "gw")
+    assert sftp.password_env == "ACME_SFTP_PASSWORD"
+    assert sftp.host_key is not None and sftp.host_key.key_type == "ssh-ed25519"
+    assert sftp.host_key.fingerprint.startswith("SHA256:")
+    assert (sftp.remote_inbox, sftp.complete, sftp.markers) == ("out", "marker", (".ok", ".done"))
+    assert (sftp.after_download, sftp.archive_folder, sftp.remote_outbox) == (
+        "archive",
+        "done",
+        "/in",
+    )
+    assert sftp.poll_interval.total_seconds() == 30
 
 
-def test_sftp_needs_host_user_and_login(tmp_path: Path) -> None:
+def test_sftp_needs_host_user_login_host_key_and_a_folder(tmp_path: Path) -> None:
     write(tmp_path, "config/partners/acme.toml", ACME + '[transport]\nkind = "sftp"\n')
     assert problems_of(tmp_path) == (
+        'config/partners/acme.toml: transport.host_key: kind = "sftp" needs the server\'s host '
+        'key: host_key = a known_hosts line or "SHA256:..." fingerprint, or known_hosts = a '
+        "known_hosts file",
         'config/partners/acme.toml: transport.host: is required when kind = "sftp"',
         'config/partners/acme.toml: transport.username: is required when kind = "sftp"',
         'config/partners/acme.toml: transport.password_env: kind = "sftp" needs password_env '
         "or key_file to log in",
+        'config/partners/acme.toml: transport.remote_inbox: kind = "sftp" needs remote_inbox '
+        "(to fetch from) or remote_outbox (to upload to)",
     )
+
+
+def test_sftp_host_key_forms(tmp_path: Path) -> None:
+    key = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+    from_line = parse_host_key(f"[sftp.acme.example]:2222 ssh-ed25519 {key}")
+    from_key = parse_host_key(f"ssh-ed25519 {key} comment")
+    assert from_line == from_key
+    assert parse_host_key(from_key.fingerprint) == HostKeyPin(from_key.fingerprint)
+    with pytest.raises(ValueError, match="is not a host key"):
+        parse_host_key("MD5:16:27:ac")
+    with pytest.raises(ValueError, match="not valid base64"):
+        parse_host_key("ssh-ed25519 !!!notbase64")
 
 
 def test_bad_partner_id_is_refused(tmp_path: Path) -> None:

@@ -13,9 +13,16 @@ from gateway.store.tables import Base
 from gateway.store.tables_fulfilment import ShipmentRow
 from gateway.store.tables_jobs import JobRunRow
 from gateway.store.tables_orders import CustomerRow
+from gateway.store.tables_transport import TransportStateRow
 
-# The order engine's, fulfilment's and the jobs' tables are declared on the same metadata.
-_ORDER_TABLES = (CustomerRow.__table__, ShipmentRow.__table__, JobRunRow.__table__)
+# The order engine's, fulfilment's, the jobs' and the transports' tables are declared on the
+# same metadata.
+_ORDER_TABLES = (
+    CustomerRow.__table__,
+    ShipmentRow.__table__,
+    JobRunRow.__table__,
+    TransportStateRow.__table__,
+)
 
 TARGET = Base.metadata
 
