@@ -1,4 +1,4 @@
-"""The command-line grammar of `gateway partners list|show`."""
+"""The command-line grammar of `gateway partners list|show|check`."""
 
 from __future__ import annotations
 
@@ -47,3 +47,10 @@ def add_partners_commands(sub: SubParsers) -> None:
         "--port", type=positive_int, default=22, help="the port partners connect to (22)"
     )
     show.add_argument("--json", action="store_true", help="print JSON")
+    check = partners.add_parser(
+        "check",
+        help="connect to an SFTP partner's server: host key, login, remote folders (exit 1 "
+        "when a step fails)",
+    )
+    check.add_argument("id", metavar="ID", help="an SFTP partner (see `gateway partners list`)")
+    check.add_argument("--json", action="store_true", help="print JSON")

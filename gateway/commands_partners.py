@@ -9,7 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gateway.commands import EXIT_OK, EXIT_USAGE, CommandFailed, Context, _settings, guarded
+from gateway.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandFailed,
+    Context,
+    _gateway,
+    _settings,
+    guarded,
+)
 from gateway.config import Settings
 from gateway.config_partners import Partner
 from gateway.hosting import HostingPlan, hosting_json, hosting_plan, render_hosting
@@ -48,6 +57,32 @@ def cmd_partners_show(ctx: Context) -> int:
     print()
     print(render_hosting(plan) if plan else _not_hosted(partner), end="")
     return EXIT_OK
+
+
+@guarded
+def cmd_partners_check(ctx: Context) -> int:
+    """Connect to an SFTP partner's server as a poll would: host key, login, both folders."""
+    from gateway.pipeline.remote_check import check_connection
+
+    with _gateway(ctx) as gateway:
+        partner = _partner(gateway.settings, ctx.args.id)
+        sftp = partner.transport.sftp
+        if sftp is None:
+            raise CommandFailed(
+                f"partner {partner.id} has kind = {partner.transport.kind!r}: there is no server "
+                "of theirs to connect to",
+                EXIT_USAGE,
+            )
+        check = check_connection(gateway, sftp)
+    if ctx.args.json:
+        _print_json(
+            {"partner": partner.id, "address": check.address, "ok": check.ok, "steps": check.lines}
+        )
+    else:
+        print(f"sftp {check.address} (partner {partner.id})")
+        for line in check.lines:
+            print(f"  {line}")
+    return EXIT_OK if check.ok else EXIT_FAILED
 
 
 def _partner(settings: Settings, partner_id: str) -> Partner:
@@ -104,4 +139,5 @@ def _print_json(data: Any) -> None:
 HANDLERS: dict[tuple[str, str | None], Callable[[Context], int]] = {
     ("partners", "list"): cmd_partners_list,
     ("partners", "show"): cmd_partners_show,
+    ("partners", "check"): cmd_partners_check,
 }

@@ -60,6 +60,8 @@ class PollResult:
     # Files seen that are not complete yet.
     pending: int = 0
     error: str | None = None
+    # Files that could not be taken this time (they stay on the server), one message each.
+    file_errors: list[str] = field(default_factory=list)
 
 
 class RemotePoller:
@@ -75,7 +77,6 @@ class RemotePoller:
         self.inbox: str = sftp.remote_inbox
         self.settler = Settler(sftp.settle_time.total_seconds())
         self.downloads = gateway.settings.workspace / "var" / "downloads" / partner.id
-        clear_downloads(self.downloads)
 
     def poll(self, *, force: bool = False, wait_to_settle: bool = False) -> PollResult:
         """One poll when due (or `force`) and no other process polls this partner now."""
@@ -86,6 +87,8 @@ class RemotePoller:
             return PollResult(self.partner.id, self._not_before(), polled=False)
         result = PollResult(self.partner.id, self._now() + self.sftp.poll_interval)
         try:
+            # Ours alone while we hold the lease: what is here a killed poll left behind.
+            clear_downloads(self.downloads)
             self._poll(result, wait_to_settle)
         finally:
             with self.gateway.store.unit_of_work() as uow:
@@ -96,6 +99,12 @@ class RemotePoller:
         try:
             with self.gateway.remote.connect(self.sftp) as connection:
                 self._fetch(connection, result, wait_to_settle)
+            if result.file_errors:
+                # The server answers, but files wait there: someone has to look.
+                raise TransientError(
+                    f"{len(result.file_errors)} file(s) could not be taken, the first: "
+                    + result.file_errors[0]
+                )
         except TransientError as exc:
             what = f"poll of {self.sftp.address}"
             state = note_failure(self.gateway, self.partner.id, self.sftp, what, exc.message)
@@ -113,14 +122,14 @@ class RemotePoller:
         for claimed in self._claimed_earlier(connection):
             markers = markers_of(claimed.name, inbox_names, self.sftp.markers)
             again = Ready(claimed.name, claimed.size, claimed.mtime, markers)
-            self._take(connection, again, result)
+            self._take_or_note(connection, again, result)
         ready = self._complete(listing)
         if wait and self.sftp.complete == "settle" and self.settler.pending() > len(ready):
             time.sleep(self.sftp.settle_time.total_seconds())
             listing = connection.listdir(self.inbox)
             ready = self._complete(listing)
         for file in ready:
-            self._take(connection, file, result)
+            self._take_or_note(connection, file, result)
         result.pending = self.settler.pending() if self.sftp.complete == "settle" else 0
 
     def _complete(self, listing: list[RemoteFile]) -> list[Ready]:
@@ -140,6 +149,16 @@ class RemotePoller:
             return []
         connection.makedirs(folder)
         return connection.listdir(folder)
+
+    def _take_or_note(self, connection: SftpConnection, file: Ready, result: PollResult) -> None:
+        """Take one file; a file that cannot be taken does not keep the others waiting."""
+        try:
+            self._take(connection, file, result)
+        except TransientError as exc:
+            log.warning(
+                "partner=%s cannot take %s yet: %s", self.partner.id, file.name, exc.message
+            )
+            result.file_errors.append(exc.message)
 
     def _take(self, connection: SftpConnection, file: Ready, result: PollResult) -> None:
         path = self._claim(connection, file)

@@ -50,6 +50,16 @@ class PollerThreads:
 
     def start(self) -> None:
         """Start polling."""
+        for partner in remote_partners(self.gateway):
+            sftp = partner.transport.sftp
+            if sftp is not None:
+                log.info(
+                    "partner=%s polling sftp %s:%s every %s",
+                    partner.id,
+                    sftp.address,
+                    sftp.remote_inbox,
+                    sftp.poll_interval,
+                )
         for thread in self.threads:
             thread.start()
 

@@ -116,3 +116,32 @@ def test_a_refused_host_key_never_shows_a_traceback_and_names_the_fingerprint(
     assert "Traceback" not in result.stderr
     assert sshd.host_fingerprint in result.stderr
     assert order.is_file() and _inbound(workspace) == []
+
+
+def test_partners_check_reports_each_step_and_exits_1_on_a_refused_host_key(
+    workspace: Workspace, sshd: SshServer, good_order: bytes
+) -> None:
+    # given a partner on the test server with two files waiting, one of them still temporary
+    configure_sftp(workspace.root, sshd, complete="rename")
+    (sshd.home / "out" / "ORDERS_45.edi").write_bytes(good_order)
+    (sshd.home / "out" / "ORDERS_46.edi.part").write_bytes(good_order)
+    # when ops check the connection
+    result = workspace.gateway("partners", "check", "acme")
+    # then every step is reported and nothing is taken
+    assert result.code == 0, result.stderr
+    assert f"host key matches {sshd.host_fingerprint}" in result.stdout
+    assert "remote_inbox out: 2 file(s), 1 matching '*', 1 complete by rename" in result.stdout
+    assert "remote_outbox in: reachable" in result.stdout
+    assert sorted(p.name for p in (sshd.home / "out").iterdir()) == [
+        "ORDERS_45.edi",
+        "ORDERS_46.edi.part",
+    ]
+    # and with another key pinned the check fails naming the presented fingerprint
+    configure_sftp(workspace.root, sshd, host_key="SHA256:" + "C" * 43)
+    refused = workspace.gateway("partners", "check", "acme", "--json")
+    assert refused.code == 1
+    report = refused.json()
+    assert report["ok"] is False and sshd.host_fingerprint in report["steps"][0]
+    # and a local partner has no server to check
+    local = workspace.gateway("partners", "check", "globex")
+    assert local.code == 2 and "kind = 'local'" in local.stderr

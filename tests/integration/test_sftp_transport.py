@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import socket
@@ -15,12 +16,15 @@ import pytest
 
 from gateway.app import Gateway, build_gateway
 from gateway.config import load_settings
+from gateway.config_sftp import SftpSettings
 from gateway.pipeline import ops, status
 from gateway.pipeline.remote_intake import PollResult, RemotePoller
 from gateway.pipeline.remote_polling import poll_all
 from gateway.pipeline.runner import run_due
 from gateway.store import MessageFilter, Store
 from gateway.store.transport_store import claim_poll, finish_poll, transport_state
+from gateway.transport.remote import RemoteConnections
+from gateway.transport.sftp import Downloaded, SftpConnection, TransportError, connect
 from gateway.workspace import init_workspace
 from tests.integration.conftest import with_sample_masterdata
 from tests.sftp_partner import configure_sftp
@@ -349,3 +353,35 @@ def test_one_process_polls_a_partner_at_a_time_and_a_dead_ones_lease_is_taken_ov
             assert claim_poll(uow, "acme", "otherhost:3", lease)
     finally:
         store.close()
+
+
+def test_a_file_that_cannot_be_downloaded_does_not_keep_the_others_waiting(
+    make_gateway: GatewayFactory, sshd: SshServer
+) -> None:
+    # given two files, the first of which fails to download (the real server, one download
+    # made to fail as a broken transfer would)
+    gateway = make_gateway(complete="rename")
+    environ: dict[str, str] = {}  # key login: no secrets needed
+
+    def connector(settings: SftpSettings) -> SftpConnection:
+        connection = connect(settings, environ)
+        real_download = connection.download
+
+        def download(path: str, target: Path, expected_size: int | None = None) -> Downloaded:
+            if path.endswith("A_BROKEN.edi"):
+                raise TransportError(f"sftp {settings.address}: download {path} failed: reset")
+            return real_download(path, target, expected_size)
+
+        connection.download = download  # type: ignore[method-assign]
+        return connection
+
+    gateway = dataclasses.replace(gateway, remote=RemoteConnections(environ, connector))
+    put(sshd, "A_BROKEN.edi")
+    put(sshd, "B_FINE.edi", ORDER + b"\n")
+    # when polled
+    result = poll(gateway)
+    # then the good file is taken, the broken one stays and the poll counts as a failure
+    assert len(result.received) == 1
+    assert files(sshd.home / "out") == ["A_BROKEN.edi"]
+    assert result.error is not None and "A_BROKEN.edi" in result.error
+    assert [name for name, _ in inbound(gateway)] == ["B_FINE.edi"]
