@@ -172,7 +172,9 @@ def cmd_batch(ctx: Context) -> int:
         summary = batch_pass(gateway, should_stop=stop, on_message=progress.tick)
         progress.done()
     print(output.summary_line(summary.outcomes))
-    return EXIT_FAILED if summary.failed else EXIT_OK
+    for failure in summary.transport_failures:
+        print(f"sftp poll failed, {failure}")
+    return EXIT_FAILED if summary.failed or summary.transport_failures else EXIT_OK
 
 
 def _read_input(path: Path) -> bytes:

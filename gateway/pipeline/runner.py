@@ -33,6 +33,8 @@ class PassSummary:
 
     outcomes: dict[str, int] = field(default_factory=dict)
     claimed: int = 0
+    # Partners' SFTP servers that could not be polled in this pass: "partner: error".
+    transport_failures: list[str] = field(default_factory=list)
 
     def count(self, outcome: str) -> None:
         """Record one message's final status in this pass."""

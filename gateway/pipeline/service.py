@@ -12,6 +12,7 @@ from gateway.app import Gateway
 from gateway.errors import TransientError
 from gateway.jobs.runner import run_due_jobs
 from gateway.pipeline.intake import intake, recover_claimed
+from gateway.pipeline.remote_intake import PollResult
 from gateway.pipeline.remote_polling import PollerThreads, poll_all
 from gateway.pipeline.runner import PassSummary, run_due
 from gateway.pipeline.warehouse_inbox import take_warehouse_files
@@ -29,13 +30,15 @@ def batch_pass(
     outbound (what the jobs queued among them: changed order responses, notices, invoices)."""
     recover_claimed(gateway)
     intake(gateway)
-    _remote(gateway)
+    polls = _remote(gateway)
     _warehouse(gateway)
     _jobs(gateway, "batch", should_stop)
     try:
-        return run_due(gateway, should_stop=should_stop, on_message=on_message)
+        summary = run_due(gateway, should_stop=should_stop, on_message=on_message)
     finally:
         gateway.remote.end_round()
+    summary.transport_failures = [f"{p.partner}: {p.error}" for p in polls if p.error]
+    return summary
 
 
 class StopFlag:
@@ -120,13 +123,14 @@ def _jobs(gateway: Gateway, actor: str, should_stop: Callable[[], bool]) -> None
         log.exception("unexpected error running the scheduled jobs; messages go on")
 
 
-def _remote(gateway: Gateway) -> None:
+def _remote(gateway: Gateway) -> list[PollResult]:
     """Fetch from partners' SFTP servers; failures are counted and logged per partner, and even
     a bug there never keeps the messages from moving."""
     try:
-        poll_all(gateway)
+        return poll_all(gateway)
     except Exception:  # a bug: keep the traceback, keep the gateway going
         log.exception("unexpected error polling the partners' SFTP servers; messages go on")
+        return []
 
 
 def _longest_timeout(gateway: Gateway) -> float:

@@ -63,6 +63,8 @@ def test_status_reports_an_unhealthy_transport_and_its_recovery(
     for _ in range(2):
         result = workspace.gateway("batch")
         assert "Traceback" not in result.stderr
+        # the pass fails, naming the partner and why
+        assert result.code == 1 and "sftp poll failed, acme: sftp " in result.stdout
     # then status says so, with the error, in text and JSON; the log said it at ERROR
     assert "ERROR" in result.stderr and "UNHEALTHY" in result.stderr
     text = workspace.gateway("status")
