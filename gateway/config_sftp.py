@@ -71,9 +71,9 @@ class SftpSettings:
     password_env: str | None
     key_file: Path | None
     key_passphrase_env: str | None
-    # The server's host key (a known_hosts line, a public key or a fingerprint), or a
-    # known_hosts file; an unknown or changed key is refused before logging in.
-    host_key: HostKeyPin | None
+    # The server's host keys (known_hosts lines, public keys or fingerprints; several while a
+    # partner rotates its key), or a known_hosts file; any other key is refused before login.
+    host_keys: tuple[HostKeyPin, ...]
     known_hosts: Path | None
     # Pull: the partner's folder of files for us (None: nothing to fetch).
     remote_inbox: str | None
@@ -130,9 +130,9 @@ def sha256_fingerprint(key_blob: bytes) -> str:
 
 def read_sftp(table: Table, workspace: Path, default_settle: timedelta) -> SftpSettings:
     """The SFTP options of a `[transport]` table; every problem is added to the table's list."""
-    host_key = _host_key(table)
+    host_keys = _host_keys(table)
     known_hosts = _path(table, "known_hosts", workspace)
-    if host_key is None and known_hosts is None and not table.has("host_key"):
+    if not host_keys and known_hosts is None and not table.has("host_key"):
         table.problem(
             "host_key",
             'kind = "sftp" needs the server\'s host key: host_key = a known_hosts line or '
@@ -145,7 +145,7 @@ def read_sftp(table: Table, workspace: Path, default_settle: timedelta) -> SftpS
         password_env=_env_name(table, "password_env"),
         key_file=_path(table, "key_file", workspace),
         key_passphrase_env=_env_name(table, "key_passphrase_env"),
-        host_key=host_key,
+        host_keys=host_keys,
         known_hosts=known_hosts,
         remote_inbox=table.optional_text("remote_inbox"),
         file_pattern=table.text("file_pattern", "*"),
@@ -184,15 +184,19 @@ def _required(table: Table, key: str) -> str:
     return value or ""
 
 
-def _host_key(table: Table) -> HostKeyPin | None:
-    text = table.optional_text("host_key")
-    if text is None:
-        return None
-    try:
-        return parse_host_key(text)
-    except ValueError as exc:
-        table.problem("host_key", f"{text[:40]!r} {exc}")
-        return None
+def _host_keys(table: Table) -> tuple[HostKeyPin, ...]:
+    """One key (a string), or several (an array) while the partner rotates its key."""
+    if not table.has("host_key"):
+        return ()
+    value = table.values["host_key"]
+    texts = table.text_list("host_key") if isinstance(value, list) else [table.text("host_key", "")]
+    pins: list[HostKeyPin] = []
+    for text in texts:
+        try:
+            pins.append(parse_host_key(text))
+        except ValueError as exc:
+            table.problem("host_key", f"{text[:40]!r} {exc}")
+    return tuple(pins)
 
 
 def _path(table: Table, key: str, workspace: Path) -> Path | None:

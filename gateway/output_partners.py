@@ -162,9 +162,9 @@ def _login_lines(sftp: SftpSettings, environ: Mapping[str, str]) -> list[str]:
     for label, name in (("password", sftp.password_env), ("passphrase", sftp.key_passphrase_env)):
         if name is not None:
             lines.append(f"{label:<12} ${name} ({_env_state(name, environ)})")
-    if sftp.host_key is not None:
-        kind = f" ({sftp.host_key.key_type})" if sftp.host_key.key_type else ""
-        lines.append(f"host key     {sftp.host_key.fingerprint}{kind}")
+    for pin in sftp.host_keys:
+        kind = f" ({pin.key_type})" if pin.key_type else ""
+        lines.append(f"host key     {pin.fingerprint}{kind}")
     if sftp.known_hosts is not None:
         lines.append(f"known_hosts  {sftp.known_hosts}")
     return lines
@@ -273,11 +273,9 @@ def sftp_json(sftp: SftpSettings, environ: Mapping[str, str]) -> dict[str, Any]:
         "key_file": str(sftp.key_file) if sftp.key_file else None,
         "password": _secret_json(sftp.password_env, environ),
         "key_passphrase": _secret_json(sftp.key_passphrase_env, environ),
-        "host_key": (
-            {"fingerprint": sftp.host_key.fingerprint, "key_type": sftp.host_key.key_type}
-            if sftp.host_key
-            else None
-        ),
+        "host_keys": [
+            {"fingerprint": pin.fingerprint, "key_type": pin.key_type} for pin in sftp.host_keys
+        ],
         "known_hosts": str(sftp.known_hosts) if sftp.known_hosts else None,
         "remote_inbox": sftp.remote_inbox,
         "file_pattern": sftp.file_pattern,

@@ -246,7 +246,7 @@ class SshServer:
             password_env=None,
             key_file=self.client_key,
             key_passphrase_env=None,
-            host_key=HostKeyPin(self.host_fingerprint, "ssh-ed25519"),
+            host_keys=(HostKeyPin(self.host_fingerprint, "ssh-ed25519"),),
             known_hosts=None,
             remote_inbox="out",
             file_pattern="*",

@@ -31,7 +31,8 @@ class ConnectionCheck:
 def check_connection(gateway: Gateway, sftp: SftpSettings) -> ConnectionCheck:
     """Connect (host key, login), list the remote inbox and look at the remote outbox."""
     check = ConnectionCheck(sftp.address)
-    pin = sftp.host_key.fingerprint if sftp.host_key else f"an entry in {sftp.known_hosts}"
+    pins = " or ".join(p.fingerprint for p in sftp.host_keys)
+    pin = pins or f"an entry in {sftp.known_hosts}"
     try:
         connection = gateway.remote.connect(sftp)
     except TransientError as exc:

@@ -102,10 +102,13 @@ def _load_key(settings: SftpSettings, environ: Mapping[str, str], path: Path) ->
 
 def trust(settings: SftpSettings) -> _Trust:
     remedy = "verify the server's key with the partner, then update host_key"
-    pin = settings.host_key
-    if pin is not None:
-        shown = f"{pin.key_type} {pin.fingerprint}" if pin.key_type else pin.fingerprint
-        return _Trust(((pin.key_type, pin.fingerprint),), f"{shown} (host_key)", remedy)
+    pins = settings.host_keys
+    if pins:
+        shown = " or ".join(
+            f"{p.key_type} {p.fingerprint}" if p.key_type else p.fingerprint for p in pins
+        )
+        keys = tuple((p.key_type, p.fingerprint) for p in pins)
+        return _Trust(keys, f"{shown} (host_key)", remedy)
     if settings.known_hosts is None:
         raise TransportError(f"sftp {settings.address}: no host_key or known_hosts to check")
     # OpenSSH names a host on another port than 22 "[host]:port" in known_hosts.

@@ -125,7 +125,9 @@ def test_partners_show_sftp_partner_names_secrets_but_never_their_values(
     sftp = data.json()["transport"]["sftp"]
     assert sftp["password"] == {"env": "NORTHWIND_SFTP_PASSWORD", "set": True}
     assert sftp["key_passphrase"] == {"env": "NORTHWIND_KEY_PASSPHRASE", "set": False}
-    assert sftp["host_key"]["fingerprint"] == "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
+    assert (
+        sftp["host_keys"][0]["fingerprint"] == "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
+    )
     # and no drop is planned on our host for a partner reached on its own server
     assert data.json()["hosting"] is None
     assert "Match User" not in text.stdout and "kind = 'sftp'" in text.stdout

@@ -117,7 +117,7 @@ def test_key_passphrase_comes_from_the_environment(sshd: SshServer) -> None:
 def test_wrong_pinned_host_key_is_refused_before_logging_in(sshd: SshServer) -> None:
     # given a pin that is not the server's key
     wrong = "SHA256:" + "A" * 43
-    settings = sshd.settings(host_key=HostKeyPin(wrong, "ssh-ed25519"))
+    settings = sshd.settings(host_keys=(HostKeyPin(wrong, "ssh-ed25519"),))
     # when we connect
     with pytest.raises(HostKeyRefused) as caught:
         connect(settings, NO_ENV)
@@ -138,7 +138,7 @@ def test_wrong_pinned_host_key_is_refused_before_logging_in(sshd: SshServer) -> 
 
 def test_pinned_fingerprint_without_key_type_is_accepted(sshd: SshServer) -> None:
     # given only the fingerprint, as `ssh-keygen -lf` prints it
-    settings = sshd.settings(host_key=HostKeyPin(sshd.host_fingerprint))
+    settings = sshd.settings(host_keys=(HostKeyPin(sshd.host_fingerprint),))
     # when we connect, then the session opens
     with connect(settings, NO_ENV) as sftp:
         assert sftp.stat("out") is not None
@@ -146,7 +146,7 @@ def test_pinned_fingerprint_without_key_type_is_accepted(sshd: SshServer) -> Non
 
 def test_known_hosts_with_the_servers_key_is_accepted(sshd: SshServer) -> None:
     # given no pin, but a known_hosts file with the server's "[127.0.0.1]:port" line
-    settings = sshd.settings(host_key=None, known_hosts=sshd.known_hosts_file)
+    settings = sshd.settings(host_keys=(), known_hosts=sshd.known_hosts_file)
     # when we connect, then the session opens
     with connect(settings, NO_ENV) as sftp:
         assert sftp.stat("out") is not None
@@ -156,7 +156,7 @@ def test_known_hosts_without_the_server_is_refused(sshd: SshServer, tmp_path: Pa
     # given a known_hosts file that only knows another port of the same host
     other = tmp_path / "known_hosts"
     other.write_text(sshd.host_key_line.replace(f":{sshd.port} ", ":1 ") + "\n")
-    settings = sshd.settings(host_key=None, known_hosts=other)
+    settings = sshd.settings(host_keys=(), known_hosts=other)
     # when we connect
     with pytest.raises(HostKeyRefused) as caught:
         connect(settings, NO_ENV)
@@ -170,7 +170,7 @@ def test_known_hosts_with_a_changed_key_is_refused(sshd: SshServer, tmp_path: Pa
     client_public = sshd.client_key.with_name(sshd.client_key.name + ".pub").read_text()
     changed = tmp_path / "known_hosts"
     changed.write_text(f"[127.0.0.1]:{sshd.port} {client_public}")
-    settings = sshd.settings(host_key=None, known_hosts=changed)
+    settings = sshd.settings(host_keys=(), known_hosts=changed)
     # when we connect, then the presented key is refused
     with pytest.raises(HostKeyRefused) as caught:
         connect(settings, NO_ENV)
@@ -185,9 +185,9 @@ def test_unreadable_known_hosts_file_is_named(sshd: SshServer, tmp_path: Path) -
     broken.write_text(f"[127.0.0.1]:{sshd.port} ssh-ed25519 AAAAA\n")
     # when we connect with either, then the file and the trouble are named
     with pytest.raises(TransportError, match=f"known_hosts file {missing} cannot be read"):
-        connect(sshd.settings(host_key=None, known_hosts=missing), NO_ENV)
+        connect(sshd.settings(host_keys=(), known_hosts=missing), NO_ENV)
     with pytest.raises(TransportError, match="a key is not valid base64"):
-        connect(sshd.settings(host_key=None, known_hosts=broken), NO_ENV)
+        connect(sshd.settings(host_keys=(), known_hosts=broken), NO_ENV)
 
 
 def test_missing_password_variable_is_named(sshd: SshServer) -> None:

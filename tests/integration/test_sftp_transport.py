@@ -385,3 +385,16 @@ def test_a_file_that_cannot_be_downloaded_does_not_keep_the_others_waiting(
     assert files(sshd.home / "out") == ["A_BROKEN.edi"]
     assert result.error is not None and "A_BROKEN.edi" in result.error
     assert [name for name, _ in inbound(gateway)] == ["B_FINE.edi"]
+
+
+def test_while_a_partner_rotates_its_key_either_pinned_key_is_accepted(
+    make_gateway: GatewayFactory, sshd: SshServer
+) -> None:
+    # given the old key (not the server's any more) and the new one both pinned
+    gateway = make_gateway(host_key=["SHA256:" + "D" * 43, sshd.host_key_line])
+    configured = gateway.settings.partners["acme"].transport.sftp
+    assert configured is not None and len(configured.host_keys) == 2
+    put(sshd, "ORDERS_11.edi")
+    # when polled, then the server's (new) key is accepted
+    result = poll_all(gateway)[0]
+    assert result.error is None and len(result.received) == 1

@@ -300,8 +300,8 @@ poll_interval = "30s"
     assert sftp is not None
     assert (sftp.host, sftp.port, sftp.username) == ("sftp.acme.example", 2222, "gw")
     assert sftp.password_env == "ACME_SFTP_PASSWORD"
-    assert sftp.host_key is not None and sftp.host_key.key_type == "ssh-ed25519"
-    assert sftp.host_key.fingerprint.startswith("SHA256:")
+    (pin,) = sftp.host_keys
+    assert pin.key_type == "ssh-ed25519" and pin.fingerprint.startswith("SHA256:")
     assert (sftp.remote_inbox, sftp.complete, sftp.markers) == ("out", "marker", (".ok", ".done"))
     assert (sftp.after_download, sftp.archive_folder, sftp.remote_outbox) == (
         "archive",
@@ -324,6 +324,25 @@ def test_sftp_needs_host_user_login_host_key_and_a_folder(tmp_path: Path) -> Non
         'config/partners/acme.toml: transport.remote_inbox: kind = "sftp" needs remote_inbox '
         "(to fetch from) or remote_outbox (to upload to)",
     )
+
+
+def test_several_host_keys_may_be_pinned_and_each_is_checked(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "config/partners/acme.toml",
+        ACME
+        + """
+[transport]
+kind = "sftp"
+host = "sftp.acme.example"
+username = "gw"
+key_file = "keys/acme"
+remote_inbox = "out"
+host_key = ["SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU", "not a key"]
+""",
+    )
+    (problem,) = problems_of(tmp_path)
+    assert problem.startswith("config/partners/acme.toml: transport.host_key: 'not a key' is not")
 
 
 def test_sftp_host_key_forms(tmp_path: Path) -> None:

@@ -118,7 +118,7 @@ def sftp_settings() -> SftpSettings:
         password_env="P",
         key_file=None,
         key_passphrase_env=None,
-        host_key=None,
+        host_keys=(),
         known_hosts=None,
         remote_inbox="out",
         file_pattern="*",
