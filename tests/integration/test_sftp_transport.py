@@ -398,3 +398,26 @@ def test_while_a_partner_rotates_its_key_either_pinned_key_is_accepted(
     # when polled, then the server's (new) key is accepted
     result = poll_all(gateway)[0]
     assert result.error is None and len(result.received) == 1
+
+
+def test_an_upload_cut_short_after_the_rename_counts_as_sent_and_is_not_sent_twice(
+    make_gateway: GatewayFactory, sshd: SshServer
+) -> None:
+    # given answers uploaded to the partner
+    gateway = make_gateway(complete="rename")
+    put(sshd, "ORDERS_12.edi")
+    assert len(poll(gateway).received) == 1
+    run_due(gateway)
+    uploaded = files(sshd.home / "in")
+    sent = gateway.store.list_messages(MessageFilter(direction="out"))
+    # when one is found at its last checkpoint before "sent", as after a crash between the
+    # rename on the server and the commit
+    with gateway.store.unit_of_work() as uow:
+        uow.update_message(
+            sent[0].id, actor="test", stage=status.RENDERED, status=status.PENDING, reason="crash"
+        )
+    run_due(gateway)
+    # then sending it again finds the same bytes under its name: sent, and nothing new there
+    again = gateway.store.get(sent[0].id)
+    assert again is not None and (again.stage, again.status) == (status.SENT, status.DONE)
+    assert files(sshd.home / "in") == uploaded
