@@ -1,7 +1,7 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
-python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12|orders|fulfilment]
-(only those named; several may be given)
+python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12|orders|fulfilment|
+sftp] (only those named; several may be given)
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bench.fulfilment import bench_fulfilment  # noqa: E402
 from bench.order_engine import bench_order_engine  # noqa: E402
 from bench.orders import make_order  # noqa: E402
 from bench.pipeline_large import main as bench_pipeline_sizes  # noqa: E402
+from bench.sftp import bench_sftp  # noqa: E402
 from bench.x12_reader import bench_x12_reader  # noqa: E402
 from gateway.mapping import MappingSet  # noqa: E402
 from gateway.pipeline.translate import TranslateContext, translate  # noqa: E402
@@ -140,6 +141,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "pipeline-x12": lambda: bench_pipeline_sizes([1_000, 10_000, 100_000], "X12"),
     "orders": bench_order_engine,
     "fulfilment": bench_fulfilment,
+    "sftp": bench_sftp,
 }
 
 if __name__ == "__main__":
