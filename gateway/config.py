@@ -206,7 +206,7 @@ def load_settings(workspace: Path, environ: Mapping[str, str]) -> Settings:
         mappings=_folder(main, "mappings", "mappings", workspace),
         schemas=_folder(main, "schemas", "schemas", workspace),
         log_level=main.choice("log_level", "INFO", LOG_LEVELS, upper=True),
-        poll_interval=_positive(main, "poll_interval", timedelta(seconds=2)),
+        poll_interval=main.positive_duration("poll_interval", timedelta(seconds=2)),
         settle_time=settle_time,
         retry=_retry(sections["retry"]),
         identity=_identity(sections["identity"]),
@@ -331,22 +331,13 @@ def _archive(table: Table, workspace: Path) -> Path | None:
     return workspace / Path(text).expanduser() if text else None
 
 
-def _positive(table: Table, key: str, default: timedelta) -> timedelta:
-    """A duration that must be more than zero."""
-    value = table.duration(key, default)
-    if value <= timedelta(0):
-        table.problem(key, "must be more than zero")
-        return default
-    return value
-
-
 def _retry(table: Table) -> RetryPolicy:
     """The [retry] section."""
     defaults = RetryPolicy()
     policy = RetryPolicy(
         max_attempts=table.integer("max_attempts", defaults.max_attempts, 1),
-        base_delay=_positive(table, "base_delay", defaults.base_delay),
-        max_delay=_positive(table, "max_delay", defaults.max_delay),
+        base_delay=table.positive_duration("base_delay", defaults.base_delay),
+        max_delay=table.positive_duration("max_delay", defaults.max_delay),
         jitter=table.fraction("jitter", defaults.jitter),
     )
     if policy.max_delay < policy.base_delay:
@@ -361,8 +352,8 @@ def _orders(table: Table) -> OrderSettings:
     defaults = OrderSettings()
     return OrderSettings(
         engine=table.choice("engine", defaults.engine, ORDER_ENGINES),
-        backlog_review_interval=_positive(
-            table, "backlog_review_interval", defaults.backlog_review_interval
+        backlog_review_interval=table.positive_duration(
+            "backlog_review_interval", defaults.backlog_review_interval
         ),
     )
 

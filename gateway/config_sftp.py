@@ -149,7 +149,7 @@ def read_sftp(table: Table, workspace: Path, default_settle: timedelta) -> SftpS
         known_hosts=known_hosts,
         remote_inbox=table.optional_text("remote_inbox"),
         file_pattern=table.text("file_pattern", "*"),
-        poll_interval=_positive(table, "poll_interval", timedelta(seconds=60)),
+        poll_interval=table.positive_duration("poll_interval", timedelta(seconds=60)),
         complete=table.choice("complete", "settle", COMPLETENESS),
         settle_time=table.duration("settle_time", default_settle),
         markers=_markers(table),
@@ -157,7 +157,7 @@ def read_sftp(table: Table, workspace: Path, default_settle: timedelta) -> SftpS
         after_download=table.choice("after_download", "delete", AFTER_DOWNLOAD),
         archive_folder=table.optional_text("archive_folder"),
         remote_outbox=table.optional_text("remote_outbox"),
-        timeout=_positive(table, "timeout", timedelta(seconds=30)),
+        timeout=table.positive_duration("timeout", timedelta(seconds=30)),
         keepalive=table.duration("keepalive", timedelta(seconds=15)),
         unhealthy_after=table.integer("unhealthy_after", 3, 1),
     )
@@ -211,14 +211,6 @@ def _env_name(table: Table, key: str) -> str | None:
     value = table.optional_text(key)
     if value is not None and not _ENV_NAME.match(value):
         table.problem(key, f"{value!r} is not an environment variable name")
-    return value
-
-
-def _positive(table: Table, key: str, default: timedelta) -> timedelta:
-    value = table.duration(key, default)
-    if value <= timedelta(0):
-        table.problem(key, "must be more than 0")
-        return default
     return value
 
 

@@ -216,6 +216,14 @@ class Table:
             self.problem(key, str(exc))
             return default
 
+    def positive_duration(self, key: str, default: timedelta) -> timedelta:
+        """A duration that must be more than zero."""
+        value = self.duration(key, default)
+        if value <= timedelta(0):
+            self.problem(key, "must be more than zero")
+            return default
+        return value
+
     def choice(self, key: str, default: str, choices: tuple[str, ...], upper: bool = False) -> str:
         """A string that must be one of `choices` (compared upper-cased when `upper`)."""
         value = self.text(key, default)
