@@ -67,7 +67,7 @@ class PollResult:
 class RemotePoller:
     """Polls one partner's server; remembers between polls what the settle rule has seen."""
 
-    def __init__(self, gateway: Gateway, partner: Partner) -> None:
+    def __init__(self, gateway: Gateway, partner: Partner, owner: str | None = None) -> None:
         sftp = partner.transport.sftp
         if sftp is None or sftp.remote_inbox is None:
             raise ValueError(f"partner {partner.id} has no SFTP remote_inbox to poll")
@@ -77,10 +77,12 @@ class RemotePoller:
         self.inbox: str = sftp.remote_inbox
         self.settler = Settler(sftp.settle_time.total_seconds())
         self.downloads = gateway.settings.workspace / "var" / "downloads" / partner.id
+        # Who holds the partner's poll lease while this poller polls (host:pid).
+        self.owner = owner or this_process()
 
     def poll(self, *, force: bool = False, wait_to_settle: bool = False) -> PollResult:
         """One poll when due (or `force`) and no other process polls this partner now."""
-        owner = this_process()
+        owner = self.owner
         with self.gateway.store.unit_of_work() as uow:
             claimed = claim_poll(uow, self.partner.id, owner, LEASE, force=force)
         if not claimed:

@@ -73,7 +73,8 @@ def inbound(gateway: Gateway) -> list[tuple[str | None, str | None]]:
 
 
 def files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    """The regular files in a folder on the server (not its sub-folders)."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
 
 def test_a_settled_file_is_fetched_by_key_login_stored_byte_for_byte_then_deleted(
@@ -421,3 +422,47 @@ def test_an_upload_cut_short_after_the_rename_counts_as_sent_and_is_not_sent_twi
     again = gateway.store.get(sent[0].id)
     assert again is not None and (again.stage, again.status) == (status.SENT, status.DONE)
     assert files(sshd.home / "in") == uploaded
+
+
+def test_two_workers_on_one_postgresql_take_each_remote_file_exactly_once(
+    tmp_path: Path, sshd: SshServer, new_postgres_database: Callable[[], str]
+) -> None:
+    # given two gateway workers sharing one PostgreSQL database and one partner server
+    init_workspace(tmp_path / "ws")
+    configure_sftp(tmp_path / "ws", sshd, complete="rename", processing_folder="processing")
+    environ = {"GATEWAY_DATABASE_URL": new_postgres_database()}
+    workers = [build_gateway(load_settings(tmp_path / "ws", environ), environ={}) for _ in "ab"]
+    try:
+        for number in range(40):
+            put(sshd, f"ORDERS_{number:03d}.edi", ORDER + str(number).encode())
+        pollers = [
+            RemotePoller(w, w.settings.partners["acme"], owner=f"host-{i}:1")
+            for i, w in enumerate(workers)
+        ]
+        received: list[int] = []
+        polled: list[bool] = []
+
+        def keep_polling(poller: RemotePoller) -> None:
+            for _ in range(6):
+                result = poller.poll(force=True)
+                received.extend(result.received)
+                polled.append(result.polled)
+
+        # when both poll again and again at the same time
+        threads = [threading.Thread(target=keep_polling, args=(p,)) for p in pollers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # then every file was stored once, the server is empty, and a poll was refused while
+        # the other worker held the lease
+        assert sorted(received) == sorted(set(received)) and len(received) == 40
+        stored = workers[0].store.list_messages(MessageFilter(direction="in", limit=500))
+        assert sorted(m.filename or "" for m in stored) == [
+            f"ORDERS_{n:03d}.edi" for n in range(40)
+        ]
+        assert files(sshd.home / "out") == [] and files(sshd.home / "out" / "processing") == []
+        assert False in polled
+    finally:
+        for worker in workers:
+            worker.close()
