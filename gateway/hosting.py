@@ -372,6 +372,8 @@ def hosting_json(plan: HostingPlan) -> dict[str, Any]:
         "outbox": str(plan.outbox),
         "authorized_keys": str(plan.authorized_keys),
         "account_commands": [shell(c) for c in account_commands(plan)],
+        # Under `UsePAM no` sshd refuses the locked account useradd makes; harmless otherwise.
+        "unlock_command": shell(["usermod", "-p", "*", plan.user]),
         "folder_commands": [shell(c) for c in folder_commands(plan)],
         "fstab": fstab_lines(plan),
         "mount_commands": [shell(c) for c in mount_commands(plan)],

@@ -12,7 +12,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from tests.conftest import need
 _STARTUP = 10.0
 # The privilege separation directory sshd running as root needs (Debian's service makes it).
 _PRIVSEP = Path("/run/sshd")
+_LOGIN_RECORDS = (Path("/var/log/btmp"), Path("/var/log/wtmp"), Path("/var/log/lastlog"))
 
 
 def _free_port() -> int:
@@ -50,6 +51,11 @@ def _keygen(path: Path) -> str:
     )
     kind, blob = path.with_name(path.name + ".pub").read_text().split()[:2]
     return f"{kind} {blob}"
+
+
+def keygen(path: Path) -> str:
+    """An ed25519 key pair at `path` and `path`.pub, as a partner makes one; its public line."""
+    return _keygen(path)
 
 
 def _fingerprint(public_key: Path) -> str:
@@ -112,7 +118,18 @@ def _with_hash(line: str, username: str, hashed: str) -> str:
 class SshServer:
     """One sshd serving SFTP on 127.0.0.1 from its own temporary folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        allow_users: Sequence[str] = (),
+        strict_modes: bool = False,
+        extra_config: str = "",
+        setup: Sequence[str] = (),
+    ) -> None:
+        """`allow_users` may log in besides us, `extra_config` is appended to sshd_config, and
+        `setup` (shell commands) runs as root in sshd's private mount namespace before it starts
+        (the test is skipped where no such namespace can be made)."""
         self.root = root
         self.home = root / "home"
         self.username = getpass.getuser()
@@ -123,8 +140,15 @@ class SshServer:
         self._program = _sshd_program()
         self._process: subprocess.Popen[bytes] | None = None
         self._mounts: list[str] = []
+        self._users = [self.username, *allow_users]
+        self._strict_modes = strict_modes
+        self._extra_config = extra_config
         self.password: str | None = None
+        if setup and not _namespace_works():
+            need("setting up sshd needs root and `unshare --mount` (a private mount namespace)")
         self._prepare()
+        # After our own mounts: a setup may stack its own over them (e.g. over /etc/shadow).
+        self._mounts.extend(setup)
 
     def _prepare(self) -> None:
         (self.home / "out").mkdir(parents=True)
@@ -156,6 +180,14 @@ class SshServer:
                 )
             # Only this sshd sees the tmpfs: /run stays as it is for everyone else.
             self._mounts.append(f"mount -t tmpfs -o mode=755 tmpfs /run && mkdir -m 755 {_PRIVSEP}")
+        if in_namespace:
+            # sshd records failed logins in btmp and sessions in wtmp/lastlog: this sshd writes
+            # them into empty copies, so the tests' refused logins leave no trace on the host.
+            for record in _LOGIN_RECORDS:
+                if record.is_file():
+                    copy = self.root / record.name
+                    copy.touch()
+                    self._mounts.append(f"mount --bind {shlex.quote(str(copy))} {record}")
 
     def _write_config(self, host_key: Path, authorized: Path) -> None:
         lines = [
@@ -166,12 +198,12 @@ class SshServer:
             f'AuthorizedKeysFile "{authorized}"',
             # The login directory is our home folder, not the user's real home.
             f'Subsystem sftp internal-sftp -d "{self.home}"',
-            f"AllowUsers {self.username}",
+            f"AllowUsers {' '.join(self._users)}",
             "PermitRootLogin yes",
             "PubkeyAuthentication yes",
             f"PasswordAuthentication {'yes' if self.password else 'no'}",
             "KbdInteractiveAuthentication no",
-            "StrictModes no",
+            f"StrictModes {'yes' if self._strict_modes else 'no'}",
             "UsePAM no",
             "UseDNS no",
             "PrintMotd no",
@@ -179,7 +211,7 @@ class SshServer:
             "X11Forwarding no",
             "LogLevel VERBOSE",
         ]
-        (self.root / "sshd_config").write_text("\n".join(lines) + "\n")
+        (self.root / "sshd_config").write_text("\n".join(lines) + "\n" + self._extra_config)
 
     def _argv(self) -> list[str]:
         config = self.root / "sshd_config"

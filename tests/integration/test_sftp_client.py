@@ -265,8 +265,8 @@ def test_upload_to_a_missing_folder_fails_and_names_the_path(sshd: SshServer) ->
 
 
 def test_download_streams_a_large_file_with_its_sha256(sshd: SshServer, tmp_path: Path) -> None:
-    # given a 20 MB file on the server
-    data = os.urandom(20 * 1024 * 1024)
+    # given a 64 MiB file on the server
+    data = os.urandom(64 * 1024 * 1024)
     (sshd.home / "out" / "big.edi").write_bytes(data)
     target = tmp_path / "big.part"
     # when we download it
@@ -277,10 +277,12 @@ def test_download_streams_a_large_file_with_its_sha256(sshd: SshServer, tmp_path
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
-    # then the bytes and digest are right, and the file never sat in memory whole
+    # then the bytes and digest are right, and the file never sat in memory whole: at most
+    # a few read windows (8 MiB each) are, with paramiko's buffers (peaks seen: 3 MiB on an
+    # idle machine, 24 MiB with both cores busy; RSS growth is the same for 100 and 500 MB)
     assert got == Downloaded(target, len(data), hashlib.sha256(data).hexdigest())
     assert target.read_bytes() == data
-    assert peak < 8 * 1024 * 1024
+    assert peak < len(data) // 2
 
 
 def test_download_with_a_size_other_than_listed_is_refused(sshd: SshServer, tmp_path: Path) -> None:
