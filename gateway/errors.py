@@ -20,6 +20,8 @@ class Location:
     # A CSV file's row (1 is the header line) and column name.
     row: int | None = None
     column: str | None = None
+    # An XML file's line (1 is the first); `column` then holds the column number.
+    line: int | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -35,6 +37,8 @@ class Location:
             parts.append(elem)
         if self.xpath:
             parts.append(self.xpath)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
@@ -55,6 +59,7 @@ class Location:
             self.offset,
             self.row,
             self.column,
+            self.line,
         )
 
 
