@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -122,8 +123,6 @@ def parse_host_key(text: str) -> HostKeyPin:
 
 def sha256_fingerprint(key_blob: bytes) -> str:
     """OpenSSH's SHA256 fingerprint of a public key blob: unpadded base64 of its digest."""
-    import hashlib
-
     digest = hashlib.sha256(key_blob).digest()
     return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
 

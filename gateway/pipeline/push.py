@@ -28,5 +28,7 @@ def send_file(gateway: Gateway, partner: Partner, filename: str, data: bytes) ->
         gateway.remote.push_failed(partner.id, exc)
         note_failure(gateway, partner.id, sftp, f"upload of {filename}", exc.message)
         raise
-    note_success(gateway, partner.id, sftp)
+    if gateway.remote.first_success(partner.id):
+        # One write per partner and round, not one per file sent.
+        note_success(gateway, partner.id, sftp)
     return f"sftp {sftp.address}:{path}"

@@ -63,10 +63,11 @@ def _inbox(connection: SftpConnection, sftp: SftpSettings, check: ConnectionChec
         settler=Settler(0.0),
         now=0.0,
     )
-    waiting = "" if sftp.complete == "settle" else f", {len(ready)} complete by {sftp.complete}"
+    # Settling needs two listings apart in time; one listing can say nothing about it.
+    complete = "" if sftp.complete == "settle" else f", {len(ready)} complete by {sftp.complete}"
     check.lines.append(
         f"ok     remote_inbox {folder}: {len(listing)} file(s), {len(matching)} matching "
-        f"{sftp.file_pattern!r}{waiting}"
+        f"{sftp.file_pattern!r}{complete}"
     )
 
 

@@ -43,14 +43,15 @@ class PollerThreads:
         self.gateway = gateway
         self.stop = stop
         self.wake = wake
+        self.partners = remote_partners(gateway)
         self.threads = [
             threading.Thread(target=self._loop, args=(p,), name=f"sftp-poll-{p.id}", daemon=True)
-            for p in remote_partners(gateway)
+            for p in self.partners
         ]
 
     def start(self) -> None:
         """Start polling."""
-        for partner in remote_partners(self.gateway):
+        for partner in self.partners:
             sftp = partner.transport.sftp
             if sftp is not None:
                 log.info(

@@ -29,6 +29,8 @@ class RemoteConnections:
         # A partner whose server failed this round: later pushes in the round fail at once
         # instead of each waiting out the timeout again.
         self._failed: dict[str, TransientError] = {}
+        # Partners with a push that went through this round (their health is recorded once).
+        self._succeeded: set[str] = set()
         self._lock = threading.Lock()
 
     def connect(self, settings: SftpSettings) -> SftpConnection:
@@ -57,11 +59,19 @@ class RemoteConnections:
             self._open[partner] = connection
         return connection
 
+    def first_success(self, partner: str) -> bool:
+        """Whether this is the partner's first push that went through in this round."""
+        with self._lock:
+            first = partner not in self._succeeded
+            self._succeeded.add(partner)
+        return first
+
     def push_failed(self, partner: str, error: TransientError) -> None:
         """Drop the partner's connection after an error; the round sends it nothing more."""
         with self._lock:
             connection = self._open.pop(partner, None)
             self._failed[partner] = error
+            self._succeeded.discard(partner)
         if connection is not None:
             connection.close()
 
@@ -71,5 +81,6 @@ class RemoteConnections:
             connections = list(self._open.values())
             self._open.clear()
             self._failed.clear()
+            self._succeeded.clear()
         for connection in connections:
             connection.close()
