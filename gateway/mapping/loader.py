@@ -13,7 +13,7 @@ entries of the same name or add new ones (a new segment goes after the one named
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,14 +26,19 @@ from gateway.mapping.inbound import InboundMapping
 from gateway.mapping.merge import merge_mapping
 from gateway.mapping.outbound import OutboundMapping
 from gateway.mapping.rules import BuildContext, check_keys
+from gateway.mapping.xml_inbound import XmlInboundMapping, build_xml_inbound
+from gateway.mapping.xml_outbound import XmlOutboundMapping, build_xml_outbound
 from gateway.model import DOCUMENT_TYPES
 
 Table = dict[str, Any]
 _META_KEYS = {
     "standard", "message_type", "version", "direction", "document", "header_ends", "agency",
-    "association", "description", "variant", "default_variant",
+    "association", "description", "variant", "default_variant", "template",
 }  # fmt: skip
-_TOP_KEYS = {"mapping", "fields", "groups", "segments", "codes", "extends"}
+_TOP_KEYS = {"mapping", "fields", "groups", "segments", "codes", "extends", "namespaces"}
+# Standards whose mappings are XML: XPath selectors in, XML templates out.
+XML_STANDARDS = ("UBL", "CXML")
+Built = InboundMapping | OutboundMapping | XmlInboundMapping | XmlOutboundMapping
 
 
 @dataclass(frozen=True)
@@ -157,12 +162,24 @@ def default_context(
 
 
 def build_file(
-    data: Table, shown: str, base: BuildContext, problems: list[str]
-) -> InboundMapping | OutboundMapping | None:
-    """Build one (merged) mapping file; None when it has problems."""
+    data: Table,
+    shown: str,
+    base: BuildContext,
+    problems: list[str],
+    folders: Sequence[Path] = (),
+) -> Built | None:
+    """Build one (merged) mapping file; None when it has problems.
+
+    `folders` are where an XML template named by the file is looked for, in order: a partner
+    override's own folder, then the default file's.
+    """
     if not check_meta(data, shown, problems):
         return None
     context = file_context(base, data, shown, problems)
+    if str(data["mapping"]["standard"]).upper() in XML_STANDARDS:
+        if data["mapping"]["direction"] == "in":
+            return build_xml_inbound(data, shown, context, problems)
+        return build_xml_outbound(data, shown, context, problems, folders)
     if data["mapping"]["direction"] == "in":
         inbound = InboundBuilder(context, problems)
         return inbound.build(data, shown)

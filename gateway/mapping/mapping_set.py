@@ -16,6 +16,7 @@ from gateway.mapping.converters import (
 )
 from gateway.mapping.inbound import InboundMapping
 from gateway.mapping.loader import (
+    Built,
     FileReader,
     MappingFile,
     build_file,
@@ -26,24 +27,36 @@ from gateway.mapping.loader import (
 from gateway.mapping.merge import merge_mapping
 from gateway.mapping.outbound import OutboundMapping
 from gateway.mapping.rules import BuildContext
+from gateway.mapping.xml_inbound import XmlInboundMapping
+from gateway.mapping.xml_outbound import XmlOutboundMapping
 
 InKey = tuple[str, str, str]  # standard, message type, version
 # document type, standard, message type, version, variant ("" for none)
 OutKey = tuple[str, str, str, str, str]
 # X12 GS08 version/release/industry identifier code: 004010, 004010VICS, 005010X231A1.
 _X12_VERSION = re.compile(r"^(\d{6})")
+# cXML version attribute / DOCTYPE: 1.2.014, 1.2.050; every 1.2.0xx shares the 1.2 mapping.
+_CXML_VERSION = re.compile(r"^(\d+\.\d+)")
+InMapping = InboundMapping | XmlInboundMapping
+OutMapping = OutboundMapping | XmlOutboundMapping
 
 
 def normalise_version(version: str, standard: str = "EDIFACT") -> str:
     """One word per version: EDIFACT 'D:96A', '96A' -> 'D96A'; X12 '004010VICS' -> '004010'.
 
     EDIFACT UNH S009 0052/0054 may come apart or together; X12 GS08 is six digits of version
-    and release followed by an industry or implementation identifier the mapping ignores.
+    and release followed by an industry or implementation identifier the mapping ignores;
+    cXML 1.2.050 is read by the 1.2 mapping, UBL 2.1 stays as it is.
     """
     text = version.replace(":", "").strip().upper()
     if standard.upper() == "X12":
         match = _X12_VERSION.match(text)
         return match[1] if match else text
+    if standard.upper() == "CXML":
+        match = _CXML_VERSION.match(text)
+        return match[1] if match else text
+    if standard.upper() == "UBL":
+        return text
     return f"D{text}" if text[:1].isdigit() else text
 
 
@@ -51,8 +64,8 @@ def normalise_version(version: str, standard: str = "EDIFACT") -> str:
 class MappingSet:
     """The loaded mappings; the default for each message, and per-partner variants."""
 
-    inbound_maps: dict[tuple[str | None, InKey], InboundMapping] = field(default_factory=dict)
-    outbound_maps: dict[tuple[str | None, OutKey], OutboundMapping] = field(default_factory=dict)
+    inbound_maps: dict[tuple[str | None, InKey], InMapping] = field(default_factory=dict)
+    outbound_maps: dict[tuple[str | None, OutKey], OutMapping] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -90,7 +103,7 @@ class MappingSet:
             if data is None:
                 continue
             before = len(reader.problems)
-            built = build_file(data, reader.shown(path), context, reader.problems)
+            built = build_file(data, reader.shown(path), context, reader.problems, [path.parent])
             if built is not None and self._add(built, None, reader):
                 clean.setdefault(path.name, MappingFile(path, reader.shown(path), data))
             elif len(reader.problems) == before:
@@ -117,20 +130,18 @@ class MappingSet:
                     continue
                 if override is None:
                     continue
-                built = build_file(
-                    merge_mapping(base.data, override), shown, context, reader.problems
-                )
+                folders = [path.parent, base.path.parent]
+                merged = merge_mapping(base.data, override)
+                built = build_file(merged, shown, context, reader.problems, folders)
                 if built is not None:
                     self._add(built, partner, reader)
 
-    def _add(
-        self, built: InboundMapping | OutboundMapping, partner: str | None, reader: FileReader
-    ) -> bool:
+    def _add(self, built: Built, partner: str | None, reader: FileReader) -> bool:
         """Register a mapping; a second file for the same message is a problem."""
         standard = built.standard.upper()
         version = normalise_version(built.version, standard)
-        clash: InboundMapping | OutboundMapping | None
-        if isinstance(built, InboundMapping):
+        clash: Built | None
+        if isinstance(built, InboundMapping | XmlInboundMapping):
             in_key = (partner, (standard, built.message_type, version))
             clash = self.inbound_maps.get(in_key)
             if clash is None:
@@ -164,6 +175,23 @@ class MappingSet:
         """The partner's inbound mapping, else the default; MappingError when there is none.
 
         An X12 version is GS08 as received: 004010VICS finds the 004010 mapping."""
+        found = self._inbound(standard, message_type, version, partner)
+        if not isinstance(found, InboundMapping):
+            raise _none("inbound", f"{standard} {message_type} {version}", partner, [])
+        return found
+
+    def xml_inbound(
+        self, standard: str, message_type: str, version: str, partner: str | None = None
+    ) -> XmlInboundMapping:
+        """The partner's inbound UBL or cXML mapping, else the default; MappingError if none."""
+        found = self._inbound(standard, message_type, version, partner)
+        if not isinstance(found, XmlInboundMapping):
+            raise _none("inbound", f"{standard} {message_type} {version}", partner, [])
+        return found
+
+    def _inbound(
+        self, standard: str, message_type: str, version: str, partner: str | None
+    ) -> InMapping:
         key = (standard.upper(), message_type.upper(), normalise_version(version, standard))
         found = self.inbound_maps.get((partner, key)) or self.inbound_maps.get((None, key))
         if found is None:
@@ -187,6 +215,29 @@ class MappingSet:
         `variant` picks one of several mappings of the same message (`[mapping] variant`, e.g.
         the 856 hierarchy "SOPI" or "SOI"); a message that has no variants ignores it.
         """
+        found = self._outbound(document_type, standard, message_type, version, partner, variant)
+        if not isinstance(found, OutboundMapping):
+            raise _none("outbound", f"{document_type} {standard} {message_type}", partner, [])
+        return found
+
+    def xml_outbound(
+        self, document_type: str, standard: str, message_type: str, version: str, partner: str
+    ) -> XmlOutboundMapping:
+        """The partner's UBL or cXML outbound mapping, else the default; MappingError if none."""
+        found = self._outbound(document_type, standard, message_type, version, partner, None)
+        if not isinstance(found, XmlOutboundMapping):
+            raise _none("outbound", f"{document_type} {standard} {message_type}", partner, [])
+        return found
+
+    def _outbound(  # noqa: PLR0917 - the lookup key, whole
+        self,
+        document_type: str,
+        standard: str,
+        message_type: str,
+        version: str,
+        partner: str | None,
+        variant: str | None,
+    ) -> OutMapping:
         message = (
             document_type, standard.upper(), message_type.upper(),
             normalise_version(version, standard),
