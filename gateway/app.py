@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from gateway.orders.port import OrderSystem
     from gateway.validate.edifact_schema import EdifactSchemas
     from gateway.validate.x12_schema import X12Schemas
+    from gateway.validate.xml_schema import XmlSchemas
 
 Clock = Callable[[], datetime]
 
@@ -65,6 +66,11 @@ class Gateway:
         """The X12 transaction-set structures."""
         return load_x12_schemas(self.settings)
 
+    @cached_property
+    def xml_schemas(self) -> XmlSchemas:
+        """The XSDs inbound UBL and cXML are checked against (and OASIS's when configured)."""
+        return load_xml_schemas(self.settings)
+
     def load_definitions(self) -> None:
         """Read mappings and structures now, so that a broken one stops a run at its start."""
         _ = (self.mappings, self.schemas, self.x12_schemas)
@@ -104,6 +110,14 @@ def load_schemas(settings: Settings) -> EdifactSchemas:
     from gateway.validate.edifact_schema import EdifactSchemas
 
     return EdifactSchemas.load(root)
+
+
+def load_xml_schemas(settings: Settings) -> XmlSchemas:
+    """The project XSDs (the workspace's schemas/xml, else the packaged ones) and OASIS's."""
+    root = settings.schemas if (settings.schemas / "xml").is_dir() else PACKAGED_SCHEMAS
+    from gateway.validate.xml_schema import XmlSchemas
+
+    return XmlSchemas.load(root, settings.xml.ubl_xsd)
 
 
 def load_x12_schemas(settings: Settings) -> X12Schemas:

@@ -14,9 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gateway import output
-from gateway.app import Gateway, build_gateway, load_mappings, load_schemas, load_x12_schemas
+from gateway.app import (
+    Gateway,
+    build_gateway,
+    load_mappings,
+    load_schemas,
+    load_x12_schemas,
+    load_xml_schemas,
+)
 from gateway.config import Settings, load_settings
 from gateway.errors import ConfigError, GatewayError, Issue, Location
+from gateway.formats.cxml_secret import mask_shared_secret
 from gateway.output_transport import transport_health
 from gateway.pipeline import ops, status
 from gateway.store import MessageFilter, Store
@@ -209,6 +217,7 @@ def cmd_translate(ctx: Context) -> int:
             settings.identity,
             list(settings.partners.values()),
             load_x12_schemas(settings),
+            load_xml_schemas(settings),
         )
     except ConfigError as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from exc
@@ -258,7 +267,8 @@ def _show(gateway: Gateway, args: argparse.Namespace) -> int:
     if record is None:
         raise CommandFailed(f"there is no message {args.id}", EXIT_FAILED)
     if args.raw:
-        sys.stdout.buffer.write(gateway.store.raw(record.id) or b"")
+        # A cXML SharedSecret is never shown, even from the stored bytes.
+        sys.stdout.buffer.write(mask_shared_secret(gateway.store.raw(record.id) or b""))
         return EXIT_OK
     output.print_message_detail(gateway.store, record, as_json=args.json)
     return EXIT_OK

@@ -70,7 +70,15 @@ GATEWAY_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "settle_time",
         ),
         "retry": ("max_attempts", "base_delay", "max_delay", "jitter"),
-        "identity": ("edifact_id", "edifact_qualifier", "x12_qualifier", "x12_id"),
+        "identity": (
+            "edifact_id",
+            "edifact_qualifier",
+            "x12_qualifier",
+            "x12_id",
+            "cxml_domain",
+            "cxml_identity",
+        ),
+        "xml": ("ubl_xsd", "max_megabytes"),
         "orders": ("engine", "backlog_review_interval"),
         "jobs": JOB_KEYS,
         **FULFILMENT_KEYS,
@@ -108,6 +116,18 @@ class Identity:
     edifact_qualifier: str = "14"
     x12_qualifier: str = "ZZ"
     x12_id: str = "GATEWAY"
+    # cXML Header credential: the To of what partners send us, From and Sender of what we send.
+    cxml_domain: str = "NetworkId"
+    cxml_identity: str = "gateway@example.com"
+
+
+@dataclass(frozen=True)
+class XmlSettings:
+    """The [xml] section: the full OASIS UBL 2.1 XSDs to validate against, and a size limit."""
+
+    # The OASIS `xsd` folder (holding maindoc/ and common/); None: project XSDs only.
+    ubl_xsd: Path | None = None
+    max_megabytes: int = 64
 
 
 # The order systems the gateway can talk to: its own engine, or none that decides anything
@@ -147,6 +167,7 @@ class Settings:
     # [fulfilment]; None stands for the defaults under the workspace (see `fulfilment`).
     fulfilment_settings: FulfilmentSettings | None = None
     accounts: Accounts = field(default_factory=Accounts)
+    xml: XmlSettings = XmlSettings()
 
     @property
     def fulfilment(self) -> FulfilmentSettings:
@@ -215,6 +236,7 @@ def load_settings(workspace: Path, environ: Mapping[str, str]) -> Settings:
         company=read_company(sections["company"]),
         fulfilment_settings=read_fulfilment(sections["fulfilment"], workspace),
         accounts=read_accounts(sections["accounting"]),
+        xml=_xml(sections["xml"], workspace),
         partners=MappingProxyType(_load_partners(workspace, settle_time, problems)),
     )
     if problems:
@@ -358,6 +380,20 @@ def _orders(table: Table) -> OrderSettings:
     )
 
 
+def _xml(table: Table, workspace: Path) -> XmlSettings:
+    """The [xml] section; `ubl_xsd` must be a folder holding maindoc/ and common/."""
+    text = table.text("ubl_xsd", "").strip()
+    folder = workspace / Path(text).expanduser() if text else None
+    if folder is not None and not (folder / "maindoc").is_dir():
+        table.problem(
+            "ubl_xsd",
+            f"{folder} has no maindoc/ folder; give the xsd folder of the OASIS UBL 2.1 "
+            "release (it holds maindoc/ and common/)",
+        )
+        folder = None
+    return XmlSettings(ubl_xsd=folder, max_megabytes=table.integer("max_megabytes", 64, 1))
+
+
 def _identity(table: Table) -> Identity:
     """The [identity] section: our own ids on outbound envelopes."""
     defaults = Identity()
@@ -366,6 +402,8 @@ def _identity(table: Table) -> Identity:
         edifact_qualifier=table.text("edifact_qualifier", defaults.edifact_qualifier).strip(),
         x12_qualifier=table.text("x12_qualifier", defaults.x12_qualifier).strip(),
         x12_id=table.text("x12_id", defaults.x12_id).strip(),
+        cxml_domain=table.text("cxml_domain", defaults.cxml_domain).strip(),
+        cxml_identity=table.text("cxml_identity", defaults.cxml_identity).strip(),
     )
     for key in GATEWAY_KEYS["identity"]:
         if not getattr(identity, key):

@@ -28,6 +28,21 @@ TRANSPORT_KINDS = ("local", "sftp")
 STANDARDS = ("EDIFACT", "X12", "UBL", "CXML")
 FILENAME_PLACEHOLDERS = ("partner", "message_type", "control_ref", "timestamp", "message_id")
 DEFAULT_FILENAME_PATTERN = "{partner}_{message_type}_{control_ref}.edi"
+# The default for a partner that is sent XML (UBL or cXML) only.
+DEFAULT_XML_FILENAME_PATTERN = "{partner}_{message_type}_{control_ref}.xml"
+XML_STANDARDS = ("UBL", "CXML")
+CXML_KEYS = (
+    "domain",
+    "identity",
+    "sender_domain",
+    "sender_identity",
+    "our_domain",
+    "our_identity",
+    "shared_secret_env",
+)
+# UBL customisations we write: plain OASIS UBL 2.1, or the Peppol BIS 3 profiles (which add
+# their CustomizationID and ProfileID).
+UBL_PROFILES = ("oasis", "peppol")
 _PARTNER_KEYS = (
     "name",
     "edifact",
@@ -38,6 +53,8 @@ _PARTNER_KEYS = (
     "transport",
     "orders",
     "invoices",
+    "cxml",
+    "ubl",
 )
 ORDER_KEYS = (
     "price_tolerance",
@@ -124,6 +141,26 @@ class X12Ids:
 
 
 @dataclass(frozen=True)
+class CxmlIds:
+    """The partner's cXML credentials (Header From and Sender) and how it addresses us (To).
+
+    cXML 1.2 Header: From names the buying organisation, To the supplier, Sender the system
+    that sent the document, with the SharedSecret that authenticates it. Domains (NetworkId,
+    DUNS, ...) are compared without regard to case, as networks differ in spelling them.
+    """
+
+    domain: str
+    identities: tuple[str, ...]
+    sender_domain: str
+    sender_identities: tuple[str, ...]
+    # How the partner addresses us in To; None: the [identity] cxml_domain / cxml_identity.
+    our_domain: str | None = None
+    our_identity: str | None = None
+    # The environment variable holding the SharedSecret the partner's Sender must carry.
+    shared_secret_env: str | None = None
+
+
+@dataclass(frozen=True)
 class TransportSettings:
     """How files reach and leave the partner; secrets appear only as `*_env` variable names."""
 
@@ -168,6 +205,9 @@ class Partner:
     # How orders are checked and confirmed ([orders]; duplicates from [inbound]).
     orders: OrderPolicy = field(default_factory=OrderPolicy)
     invoices: InvoicePolicy = field(default_factory=InvoicePolicy)
+    cxml: CxmlIds | None = None
+    # [ubl] profile: "oasis" or "peppol" (Peppol BIS 3 ids on what we send).
+    ubl_profile: str = "oasis"
 
     def acknowledges(self, requested: bool) -> bool:
         """True when an inbound interchange gets an acknowledgement under this policy."""
@@ -205,6 +245,8 @@ def parse_partner(
     acks = root.table("acknowledgements") or Table({}, label, problems, "acknowledgements.")
     acks.check_keys(("expect", "within"))
     duplicates = inbound.choice("duplicates", "reject", DUPLICATE_POLICIES)
+    cxml_table, ubl_table = root.table("cxml"), root.table("ubl")
+    outbound = _outbound(root)
     partner = Partner(
         id=partner_id,
         name=root.text("name", partner_id),
@@ -214,11 +256,12 @@ def parse_partner(
         settle_time=inbound.duration("settle_time", settle_default),
         duplicates=duplicates,
         acknowledge=_acknowledge(inbound),
-        outbound=_outbound(root),
+        outbound=outbound,
         transport=_transport(
             root.table("transport") or Table({}, label, problems, "transport."),
             source.parent.parent.parent,
             inbound.duration("settle_time", settle_default),
+            _default_pattern(outbound),
         ),
         source=source,
         acknowledge_level=inbound.choice("acknowledge_level", "syntax", ACKNOWLEDGE_LEVELS),
@@ -226,9 +269,55 @@ def parse_partner(
         ack_within=acks.duration("within", DEFAULT_ACK_WINDOW),
         orders=_orders(root.table("orders") or Table({}, label, problems, "orders."), duplicates),
         invoices=_invoices(root.table("invoices") or Table({}, label, problems, "invoices.")),
+        cxml=_cxml(cxml_table) if cxml_table else None,
+        ubl_profile=_ubl_profile(ubl_table),
     )
     _check_identities(partner, label, problems)
     return partner
+
+
+def _cxml(table: Table) -> CxmlIds:
+    """The [cxml] table: the partner's From/Sender credentials, our To, the secret's variable."""
+    table.check_keys(CXML_KEYS)
+    domain = table.required_text("domain").strip()
+    identities = _identities(table, "identity", required=True)
+    secret_env = (table.optional_text("shared_secret_env") or "").strip() or None
+    if secret_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", secret_env):
+        table.problem("shared_secret_env", f"{secret_env!r} is not an environment variable name")
+    return CxmlIds(
+        domain=domain,
+        identities=identities,
+        sender_domain=table.text("sender_domain", domain).strip(),
+        sender_identities=_identities(table, "sender_identity", required=False) or identities,
+        our_domain=(table.optional_text("our_domain") or "").strip() or None,
+        our_identity=(table.optional_text("our_identity") or "").strip() or None,
+        shared_secret_env=secret_env,
+    )
+
+
+def _identities(table: Table, key: str, *, required: bool) -> tuple[str, ...]:
+    """A credential identity: one string, or a list of the identities a partner may use."""
+    raw = table.values.get(key)
+    values = table.text_list(key) if isinstance(raw, list) else [table.text(key, "")]
+    found = tuple(v.strip() for v in values if v.strip())
+    if required and not found:
+        table.problem(key, "the partner's cXML credential identity is required")
+    return found
+
+
+def _ubl_profile(table: Table | None) -> str:
+    """The [ubl] table: which UBL customisation we write for the partner."""
+    if table is None:
+        return "oasis"
+    table.check_keys(("profile",))
+    return table.choice("profile", "oasis", UBL_PROFILES)
+
+
+def _default_pattern(outbound: tuple[OutboundDocument, ...]) -> str:
+    """Outbound file names end in .xml for a partner sent only UBL or cXML, else .edi."""
+    if outbound and all(out.standard in XML_STANDARDS for out in outbound):
+        return DEFAULT_XML_FILENAME_PATTERN
+    return DEFAULT_FILENAME_PATTERN
 
 
 def _orders(table: Table, duplicates: str) -> OrderPolicy:
@@ -420,17 +509,22 @@ def _outbound(root: Table) -> tuple[OutboundDocument, ...]:
             if table.has("standard")
             else table.required_text("standard")
         )
-        message_type = table.required_text("message_type").upper()
-        version = table.required_text("version").upper()
+        # UBL and cXML names are case-sensitive element names (OrderResponse), kept as written.
+        message_type = table.required_text("message_type")
+        version = table.required_text("version")
+        if standard not in XML_STANDARDS:
+            message_type, version = message_type.upper(), version.upper()
         documents.append(OutboundDocument(document, standard, message_type, version))
     return tuple(documents)
 
 
-def _transport(table: Table, workspace: Path, settle_default: timedelta) -> TransportSettings:
+def _transport(
+    table: Table, workspace: Path, settle_default: timedelta, default_pattern: str
+) -> TransportSettings:
     """The [transport] table: kind, outbound file name pattern and the SFTP options."""
     table.check_keys(("kind", "filename_pattern", *SFTP_KEYS))
     kind = table.choice("kind", "local", TRANSPORT_KINDS)
-    pattern = table.text("filename_pattern", DEFAULT_FILENAME_PATTERN)
+    pattern = table.text("filename_pattern", default_pattern)
     _check_pattern(table, pattern)
     if kind != "sftp":
         for key in SFTP_KEYS:
@@ -470,4 +564,9 @@ def _check_identities(partner: Partner, label: str, problems: list[str]) -> None
         problems.append(
             f"{label}: x12: an [x12] table with the partner's ISA id is required "
             "because the partner sends or receives X12"
+        )
+    if "CXML" in used and partner.cxml is None:
+        problems.append(
+            f"{label}: cxml: a [cxml] table with the partner's credential (domain, identity) "
+            "is required because the partner sends or receives cXML"
         )

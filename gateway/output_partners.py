@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gateway.config_partners import EdifactIds, OutboundDocument, Partner, X12Ids
+from gateway.config_partners import CxmlIds, EdifactIds, OutboundDocument, Partner, X12Ids
 from gateway.config_sftp import SftpSettings
 from gateway.jobs.schedule import duration_text
 from gateway.output import _cell, _table
@@ -66,7 +66,7 @@ def render_partner(
     """The profile summary of `partners show`, without the hosting part."""
     sections = [
         [f"Partner {partner.id}: {partner.name}", f"  profile      {partner.source}"],
-        ["Identities", *_identity_lines(partner)],
+        ["Identities", *_identity_lines(partner, environ)],
         ["Sends us", *_inbound_lines(partner)],
         ["We send", *_outbound_lines(partner)],
         ["Acknowledgements", *_ack_lines(partner)],
@@ -75,13 +75,28 @@ def render_partner(
     return "\n\n".join("\n".join(lines) for lines in sections)
 
 
-def _identity_lines(partner: Partner) -> list[str]:
+def _identity_lines(partner: Partner, environ: Mapping[str, str]) -> list[str]:
     lines: list[str] = []
     if partner.edifact is not None:
         lines.append(f"  EDIFACT      {_edifact_text(partner.edifact)}")
     if partner.x12 is not None:
         lines.append(f"  X12          {_x12_text(partner.x12)}")
+    if partner.cxml is not None:
+        lines.append(f"  cXML         {_cxml_text(partner.cxml, environ)}")
+    if any(out.standard == "UBL" for out in partner.outbound):
+        lines.append(f"  UBL          we write the {partner.ubl_profile} profile")
     return lines or ["  none"]
+
+
+def _cxml_text(ids: CxmlIds, environ: Mapping[str, str]) -> str:
+    # cXML Header: From (and Sender) credentials; the SharedSecret only by its variable.
+    text = f"From {ids.domain}/{', '.join(ids.identities)}"
+    if (ids.sender_domain, ids.sender_identities) != (ids.domain, ids.identities):
+        text += f", Sender {ids.sender_domain}/{', '.join(ids.sender_identities)}"
+    if ids.our_identity:
+        text += f", To {ids.our_domain or '(our domain)'}/{ids.our_identity}"
+    secret = ids.shared_secret_env
+    return text + (f"; shared secret ${secret} ({_env_state(secret, environ)})" if secret else "")
 
 
 def _edifact_text(ids: EdifactIds) -> str:
@@ -201,6 +216,8 @@ def partner_json(
         "profile": str(partner.source),
         "edifact": _edifact_json(partner.edifact),
         "x12": _x12_json(partner.x12),
+        "cxml": _cxml_json(partner.cxml, environ),
+        "ubl_profile": partner.ubl_profile,
         "accept": [" ".join(entry) for entry in partner.accept],
         "settle_time_seconds": partner.settle_time.total_seconds(),
         "duplicates": partner.duplicates,
@@ -247,6 +264,20 @@ def _x12_json(ids: X12Ids | None) -> dict[str, Any] | None:
         "ta1": ids.ta1,
         "functional_ack": ids.functional_ack,
         "request_ta1": ids.request_ta1,
+    }
+
+
+def _cxml_json(ids: CxmlIds | None, environ: Mapping[str, str]) -> dict[str, Any] | None:
+    if ids is None:
+        return None
+    return {
+        "domain": ids.domain,
+        "identities": list(ids.identities),
+        "sender_domain": ids.sender_domain,
+        "sender_identities": list(ids.sender_identities),
+        "our_domain": ids.our_domain,
+        "our_identity": ids.our_identity,
+        "shared_secret": _secret_json(ids.shared_secret_env, environ),
     }
 
 

@@ -10,7 +10,7 @@ from gateway.config import Settings
 
 TEMPLATE_PACKAGE = "gateway"
 TEMPLATE_DIR = "workspace_template"
-SAMPLE_PARTNERS = ("acme", "globex")
+SAMPLE_PARTNERS = ("acme", "globex", "initech", "norrland")
 # Folders every workspace has besides the per-partner drops; var/ holds the SQLite database,
 # the raw archive and logs.
 # warehouse/in receives the warehouse's confirmation files; warehouse/out gets pick lists and

@@ -178,5 +178,6 @@ def outbound_converters() -> dict[str, OutConverter]:
         OutConverter("count", render_count),
     ]
     from gateway.mapping.x12_converters import x12_outbound_converters
+    from gateway.mapping.xml_out_converters import xml_outbound_converters
 
-    return {c.name: c for c in [*items, *x12_outbound_converters()]}
+    return {c.name: c for c in [*items, *x12_outbound_converters(), *xml_outbound_converters()]}

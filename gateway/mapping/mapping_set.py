@@ -142,12 +142,12 @@ class MappingSet:
         version = normalise_version(built.version, standard)
         clash: Built | None
         if isinstance(built, InboundMapping | XmlInboundMapping):
-            in_key = (partner, (standard, built.message_type, version))
+            in_key = (partner, (standard, built.message_type.upper(), version))
             clash = self.inbound_maps.get(in_key)
             if clash is None:
                 self.inbound_maps[in_key] = replace(built, partner=partner)
         else:
-            message = (built.document_type, standard, built.message_type, version)
+            message = (built.document_type, standard, built.message_type.upper(), version)
             out_key = (partner, (*message, built.variant or ""))
             clash = self.outbound_maps.get(out_key)
             if clash is None:

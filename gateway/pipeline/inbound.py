@@ -16,7 +16,7 @@ from gateway.errors import Issue, Location, MappingError, ParseError, Validation
 from gateway.formats.detect import detect_standard
 from gateway.formats.edifact import EdifactMessage
 from gateway.formats.edifact_reader import EdifactHeader
-from gateway.pipeline import status, x12_inbound
+from gateway.pipeline import status, x12_inbound, xml_inbound
 from gateway.pipeline.acks import (
     emit_acknowledgement,
     wants_acknowledgement,
@@ -41,7 +41,10 @@ from gateway.pipeline.inbound_common import (
 from gateway.pipeline.translate import header_issues, map_message, message_issues
 from gateway.store import MessageRecord, NewDocument
 
-__all__ = ["DuplicateInterchange", "advance_inbound", "partner_of"]
+__all__ = ["DuplicateInterchange", "advance_inbound", "is_x12", "is_xml", "partner_of"]
+
+# The XML standards: one document per file, read by the XML stages.
+XML_STANDARDS = ("UBL", "CXML")
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,9 @@ def advance_inbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
     if record.stage == status.RECEIVED:
         check_same_bytes(gateway, record)
     work = InboundWork(record)
-    steps = x12_inbound.STAGES if is_x12(gateway, record) else _STAGES
+    steps = {"X12": x12_inbound.STAGES, "XML": xml_inbound.STAGES}.get(
+        standard_of(gateway, record), _STAGES
+    )
     while work.record.stage in steps and work.record.status != status.DONE:
         work.record = steps[work.record.stage](gateway, work)
     return work.record
@@ -59,13 +64,26 @@ def advance_inbound(gateway: Gateway, record: MessageRecord) -> MessageRecord:
 
 def is_x12(gateway: Gateway, record: MessageRecord) -> bool:
     """True for an X12 file: known from the parse stage on, sniffed before it."""
+    return standard_of(gateway, record) == "X12"
+
+
+def is_xml(gateway: Gateway, record: MessageRecord) -> bool:
+    """True for a UBL or cXML file (or any file that starts like XML)."""
+    return standard_of(gateway, record) == "XML"
+
+
+def standard_of(gateway: Gateway, record: MessageRecord) -> str:
+    """EDIFACT, X12 or XML: known from the parse stage on, sniffed before it.
+
+    A file that cannot be told goes the EDIFACT way, whose parse stage names what it found.
+    """
     if record.standard is not None or record.stage != status.RECEIVED:
-        return record.standard == "X12"
+        return "XML" if record.standard in XML_STANDARDS else record.standard or "EDIFACT"
     first = next(gateway.store.raw_chunks(record.id), b"")
     try:
-        return detect_standard(first[:4096]) == "X12"
+        return detect_standard(first[:4096])
     except ParseError:
-        return False
+        return "EDIFACT"
 
 
 def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:

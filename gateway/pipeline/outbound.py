@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from gateway.app import Gateway
-from gateway.config import Partner
+from gateway.config import OutboundDocument, Partner
 from gateway.errors import Issue, Location, MappingError
 from gateway.model.codec import document_from_json
 from gateway.pipeline import status
@@ -14,6 +14,7 @@ from gateway.pipeline.inbound import partner_of
 from gateway.pipeline.push import send_file
 from gateway.pipeline.stages import OutboundPlan, render_edifact
 from gateway.pipeline.x12_render import X12Plan, next_x12_numbers, render_x12
+from gateway.pipeline.xml_render import XmlPlan, render_xml
 from gateway.store import MessageRecord
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ def _render(gateway: Gateway, record: MessageRecord) -> MessageRecord:
     partner = partner_of(gateway, record)
     if record.standard == "X12":
         return _render_x12(gateway, record, partner)
+    if record.standard in ("UBL", "CXML"):
+        return _render_xml(gateway, record, partner)
     if record.standard != "EDIFACT":
         raise MappingError(
             f"{record.standard} output is not available yet",
@@ -103,6 +106,45 @@ def _render_x12(gateway: Gateway, record: MessageRecord, partner: Partner) -> Me
             message_ref=f"{numbers.transaction:04d}",
             reason=f"rendered {len(data)} bytes as {filename}",
         )
+
+
+def _render_xml(gateway: Gateway, record: MessageRecord, partner: Partner) -> MessageRecord:
+    stored = record.document if isinstance(record.document, dict) else {}
+    document = document_from_json(stored["type"], stored["document"])
+    number = str(gateway.store.next_control_number(partner.id, "xml.document"))
+    now = gateway.clock()
+    plan = XmlPlan(
+        partner,
+        gateway.settings.identity,
+        record.id,
+        now,
+        test=bool(stored.get("test")),
+        order_payload_id=_order_payload_id(gateway, record),
+    )
+    outbound = OutboundDocument(
+        stored["type"], record.standard or "", record.message_type or "", record.version or ""
+    )
+    rendered = render_xml(document, plan, gateway.mappings, outbound)
+    filename = _filename(partner.transport.filename_pattern, partner.id, record, number, now)
+    with gateway.store.unit_of_work() as uow:
+        uow.set_raw(record.id, rendered.data)
+        return uow.update_message(
+            record.id,
+            actor="runner",
+            stage=status.RENDERED,
+            filename=filename,
+            interchange_ref=rendered.reference[:100],
+            message_ref=number,
+            reason=f"rendered {len(rendered.data)} bytes as {filename}",
+        )
+
+
+def _order_payload_id(gateway: Gateway, record: MessageRecord) -> str:
+    """The payloadID of the cXML OrderRequest this document answers (its parent message)."""
+    parent = gateway.store.get(record.parent_id) if record.parent_id else None
+    if parent is None or parent.standard != "CXML":
+        return ""
+    return parent.interchange_ref or ""
 
 
 def _filename(

@@ -15,7 +15,7 @@ from gateway.formats.edifact import EdifactInterchange, read_interchange_header
 from gateway.pipeline import status
 from gateway.pipeline.acks import emit_acknowledgement, wants_acknowledgement
 from gateway.pipeline.edifact_scan import scan, stored_events
-from gateway.pipeline.inbound import DuplicateInterchange, advance_inbound, is_x12
+from gateway.pipeline.inbound import DuplicateInterchange, advance_inbound, is_x12, is_xml
 from gateway.pipeline.outbound import advance_outbound
 from gateway.pipeline.x12_inbound import negative_acknowledgements
 from gateway.store import MessageRecord, UnitOfWork
@@ -152,6 +152,8 @@ def _negative_ack(
     """A rejected interchange is answered (CONTRL, TA1, 997/999) saying why, where we can."""
     if record.stage not in ACK_PENDING_STAGES:
         return  # the interchange was acknowledged at the map stage already
+    if is_xml(gateway, record):
+        return  # UBL and cXML files carry no interchange to answer with CONTRL or 997
     if is_x12(gateway, record):
         negative_acknowledgements(gateway, uow, record, exc)
         return

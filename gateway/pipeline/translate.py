@@ -26,6 +26,7 @@ from gateway.model import Document, Envelope
 from gateway.validate.edifact_schema import EdifactSchemas
 from gateway.validate.edifact_structure import validate_message
 from gateway.validate.x12_schema import X12Schemas
+from gateway.validate.xml_schema import XmlSchemas
 
 # Messages about our own interchanges: read by the gateway itself, never mapped, accepted from
 # every known partner (ISO 9735-4 CONTRL; APERAK, the application acknowledgement).
@@ -231,6 +232,7 @@ class TranslateContext:
     identity: Identity | None = None
     known_partners: Sequence[Partner] = ()
     x12_schemas: X12Schemas | None = None
+    xml_schemas: XmlSchemas | None = None
 
 
 def translate(

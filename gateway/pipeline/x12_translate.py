@@ -15,6 +15,7 @@ from gateway.mapping import MappingSet
 from gateway.model import Envelope
 from gateway.pipeline.translate import MappedDocument, TranslateContext, Translation, translate
 from gateway.pipeline.x12_scan import X12Scan, errors, transactions_of
+from gateway.pipeline.xml_translate import translate_xml
 from gateway.validate.x12_schema import X12Schemas
 from gateway.validate.x12_structure import validate_transaction
 
@@ -218,4 +219,6 @@ def translate_file(
         return Translation(None, (), (), tuple(named))
     if standard == "X12":
         return translate_x12(raw, filename, context, partner)
+    if standard == "XML":
+        return translate_xml(raw, filename, context, partner)
     return translate(raw, filename, context, partner)

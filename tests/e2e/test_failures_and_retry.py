@@ -260,12 +260,12 @@ def test_status_names_inbox_folders_that_no_partner_profile_reads(
     workspace: Workspace, good_order: bytes
 ) -> None:
     # given a file dropped in a folder no partner profile claims
-    (workspace.root / "inbox" / "initech").mkdir()
-    (workspace.root / "inbox" / "initech" / "order.edi").write_bytes(good_order)
+    (workspace.root / "inbox" / "umbrella").mkdir()
+    (workspace.root / "inbox" / "umbrella" / "order.edi").write_bytes(good_order)
     # when ops ask for the status
     result = workspace.gateway("status", "--json")
     # then the folder is named, and the file was not taken by a batch either
     assert result.code == 0
-    assert result.json()["unknown_folders"] == ["initech"]
+    assert result.json()["unknown_folders"] == ["umbrella"]
     assert workspace.gateway("batch").code == 0
-    assert (workspace.root / "inbox" / "initech" / "order.edi").exists()
+    assert (workspace.root / "inbox" / "umbrella" / "order.edi").exists()

@@ -43,7 +43,7 @@ def test_bad_import_prints_every_issue_and_keeps_the_old_data(
     assert lines[3] == "customers.csv, row 3, column id: duplicate id NEW: row 2 has it already"
     assert result.stdout == ""
     # and the customers are still the sample's
-    assert customer_ids(workspace) == ["ACME", "GLOBEX"]
+    assert customer_ids(workspace) == ["ACME", "GLOBEX", "INITECH", "NORRLAND"]
 
 
 def test_good_import_replaces_the_kind_and_show_lists_the_new_rows(
@@ -58,8 +58,8 @@ def test_good_import_replaces_the_kind_and_show_lists_the_new_rows(
     # when it is checked with --dry-run / then nothing changes yet
     dry = workspace.gateway("masterdata", "import", str(folder), "--dry-run")
     assert dry.code == 0, dry.stderr
-    assert "customers: 2 rows (replacing 2)" in dry.stdout
-    assert customer_ids(workspace) == ["ACME", "GLOBEX"]
+    assert "customers: 2 rows (replacing 4)" in dry.stdout
+    assert customer_ids(workspace) == ["ACME", "GLOBEX", "INITECH", "NORRLAND"]
     # when it is imported
     result = workspace.gateway("masterdata", "import", str(folder))
     # then the kind written is counted and the customers are the file's

@@ -44,10 +44,11 @@ def test_partners_list_shows_standards_transport_and_sftp_folders(workspace: Wor
     # then each partner has its standards and transport; the SFTP one its address and folders
     assert listed.code == 0, listed.stderr
     by_id = {p["id"]: p for p in listed.json()}
-    assert list(by_id) == ["acme", "globex", "north_wind"]
+    assert list(by_id) == ["acme", "globex", "initech", "norrland", "north_wind"]
     assert (by_id["acme"]["standards"], by_id["acme"]["transport"]) == (["EDIFACT"], "local")
     assert by_id["acme"]["sftp"] is None
     assert by_id["globex"]["standards"] == ["X12"]
+    assert (by_id["initech"]["standards"], by_id["norrland"]["standards"]) == (["CXML"], ["UBL"])
     assert by_id["north_wind"]["sftp"] == {
         "address": "supplier@sftp.northwind.example:2222",
         "pull": "/outbound",

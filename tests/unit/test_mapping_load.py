@@ -25,7 +25,7 @@ OB = "buyer"
 
 def copy_mappings(target: Path) -> Path:
     """The project's mapping files in a scratch folder that a test may add to."""
-    for path in MAPPINGS.rglob("*.toml"):
+    for path in MAPPINGS.rglob("*.*"):
         destination = target / path.relative_to(MAPPINGS)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(path.read_bytes())

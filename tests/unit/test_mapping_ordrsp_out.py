@@ -172,7 +172,7 @@ def test_unknown_status_code_is_reported_not_written(mappings: MappingSet, tmp_p
 
 
 def _copy_tree(source: Path, target: Path) -> None:
-    for path in source.rglob("*.toml"):
+    for path in source.rglob("*.*"):
         destination = target / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(path.read_bytes())

@@ -109,7 +109,12 @@ def test_sample_set_in_the_workspace_template_validates_clean() -> None:
     data = files.data
     assert len(data.items) == 5
     assert {i.gtin for i in data.items} >= {"04006381333931", "00012345678905"}
-    assert {(c.id, c.partner) for c in data.customers} == {("ACME", "acme"), ("GLOBEX", "globex")}
+    assert {(c.id, c.partner) for c in data.customers} == {
+        ("ACME", "acme"),
+        ("GLOBEX", "globex"),
+        ("INITECH", "initech"),
+        ("NORRLAND", "norrland"),
+    }
     assert StockLevel("MUG-01", "WH1", "C-01-01", Decimal(24)) in data.stock
     assert Bin("WH1", "A-01-01") in data.bins
     assert next(c for c in data.carriers if c.id == "DHL").gln == "4052481000006"

@@ -19,6 +19,7 @@ def test_init_creates_config_sample_partners_and_folders(tmp_path: Path) -> None
     expected = [
         "config/gateway.toml", "config/partners/acme.toml", "config/partners/globex.toml",
         "var", "inbox/acme", "inbox/globex", "outbox/acme", "outbox/globex",
+        "config/partners/initech.toml", "inbox/initech", "outbox/norrland",
     ]  # fmt: skip
     for relative in expected:
         assert (target / relative).exists(), relative
@@ -45,6 +46,22 @@ def test_template_loads_without_problems(tmp_path: Path) -> None:
     response = globex.outbound_for("order_response")
     assert response is not None
     assert (response.standard, response.message_type, response.version) == ("X12", "855", "004010")
+    # and the XML partners: a cXML buyer known by its credential, a Peppol UBL buyer
+    initech, norrland = settings.partners["initech"], settings.partners["norrland"]
+    assert initech.cxml is not None
+    assert (initech.cxml.domain, initech.cxml.identities) == (
+        "NetworkId",
+        ("initech@procurement.example",),
+    )
+    assert initech.cxml.shared_secret_env == "INITECH_CXML_SECRET"
+    assert initech.accepts("CXML", "OrderRequest", "1.2")
+    assert initech.transport.filename_pattern.endswith(".xml")
+    assert norrland.ubl_profile == "peppol"
+    advice = norrland.outbound_for("ship_notice")
+    assert advice is not None and (advice.standard, advice.message_type) == (
+        "UBL",
+        "DespatchAdvice",
+    )
 
 
 def test_template_gateway_toml_states_the_embedded_defaults(tmp_path: Path) -> None:
@@ -74,13 +91,15 @@ def test_template_gateway_toml_sets_every_key(tmp_path: Path) -> None:
     data = tomllib.loads((tmp_path / "config/gateway.toml").read_text(encoding="utf-8"))
     assert sorted(data) == [
         "accounting", "company", "fulfilment", "gateway", "identity", "jobs", "orders", "retry",
+        "xml",
     ]  # fmt: skip
     assert sorted(data) == sorted(GATEWAY_KEYS)
     assert len(data["gateway"]) == 9
     assert len(data["orders"]) == 2
     assert len(data["jobs"]) == 6
     assert len(data["retry"]) == 4
-    assert len(data["identity"]) == 4
+    assert len(data["identity"]) == 6
+    assert len(data["xml"]) == 2
 
 
 def test_init_twice_does_not_overwrite_an_edited_file(tmp_path: Path) -> None:
@@ -105,6 +124,7 @@ def test_template_ships_the_config_and_the_sample_master_data() -> None:
     masterdata = [f"masterdata/{kind}.csv" for kind in MASTERDATA_KINDS]
     assert template_files() == sorted([
         "config/gateway.toml", "config/partners/acme.toml", "config/partners/globex.toml",
+        "config/partners/initech.toml", "config/partners/norrland.toml",
         "masterdata/README.md", *masterdata, "warehouse/README.md",
     ])  # fmt: skip
 
@@ -112,11 +132,11 @@ def test_template_ships_the_config_and_the_sample_master_data() -> None:
 def test_partner_folders_are_made_for_every_configured_partner(tmp_path: Path) -> None:
     # given a workspace with a third partner added by hand
     init_workspace(tmp_path)
-    (tmp_path / "config/partners/initech.toml").write_text('name = "Initech"\n', encoding="utf-8")
+    (tmp_path / "config/partners/umbrella.toml").write_text('name = "Umbrella"\n', encoding="utf-8")
     settings = load_settings(tmp_path, {})
     # when the partner folders are ensured
     ensure_partner_folders(settings)
     ensure_partner_folders(settings)
     # then its inbox and outbox exist beside the samples'
-    assert (tmp_path / "inbox/initech").is_dir()
-    assert (tmp_path / "outbox/initech").is_dir()
+    assert (tmp_path / "inbox/umbrella").is_dir()
+    assert (tmp_path / "outbox/umbrella").is_dir()

@@ -349,7 +349,7 @@ def test_x12_n2_has_two_implied_decimal_places() -> None:
 
 def copy_mappings(target: Path) -> Path:
     """The project's mapping files in a scratch folder that a test may add to."""
-    for path in MAPPINGS.rglob("*.toml"):
+    for path in MAPPINGS.rglob("*.*"):
         destination = target / path.relative_to(MAPPINGS)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(path.read_bytes())

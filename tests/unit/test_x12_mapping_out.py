@@ -341,7 +341,7 @@ def test_no_variant_gives_the_default_hierarchy_and_an_unknown_one_is_refused(
 def test_a_default_variant_that_does_not_exist_is_a_start_up_problem(tmp_path: Path) -> None:
     # given a partner 856 override whose default_variant names no variant
     root = tmp_path / "mappings"
-    for path in MAPPINGS.rglob("*.toml"):
+    for path in MAPPINGS.rglob("*.*"):
         destination = root / path.relative_to(MAPPINGS)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(path.read_bytes())
