@@ -141,13 +141,19 @@ class ParsedInterchange:
     version: str | None
     group_ref: str | None
     summary: str  # "3 message(s) parsed"
+    # An XML document's reference (UBL cbc:ID) is unique per document type only: a resend is
+    # the same reference in the same type (OrderResponse 7 and OrderResponseSimple 7 differ).
+    per_document_type: bool = False
 
 
 def checkpoint_parsed(
     gateway: Gateway, work: InboundWork, partner: Partner, parsed: ParsedInterchange
 ) -> MessageRecord:
     """Record the parse stage, after the duplicate check (DuplicateInterchange when it is one)."""
-    original, failed = earlier_original(gateway, work.record, partner, parsed.control_ref)
+    same_type = parsed.message_type if parsed.per_document_type else None
+    original, failed = earlier_original(
+        gateway, work.record, partner, parsed.control_ref, same_type
+    )
     refs = list(parsed.references)
     if parsed.count > len(refs):
         refs.append(f"... ({parsed.count})")
@@ -183,15 +189,22 @@ def checkpoint_parsed(
 
 
 def earlier_original(
-    gateway: Gateway, record: MessageRecord, partner: Partner, control_ref: str
+    gateway: Gateway,
+    record: MessageRecord,
+    partner: Partner,
+    control_ref: str,
+    message_type: str | None = None,
 ) -> tuple[MessageRecord | None, list[MessageRecord]]:
     """The first earlier message of this interchange that counts, and the failed copies of it.
 
     A partner may resend a rejected interchange under the same reference once it is fixed; the
     failed copies are then superseded, so that no later retry can process them a second time.
+    With `message_type`, only earlier messages of that type count.
     """
     earlier = [
-        m for m in gateway.store.interchange_messages(partner.id, control_ref) if m.id < record.id
+        m
+        for m in gateway.store.interchange_messages(partner.id, control_ref)
+        if m.id < record.id and message_type in (None, m.message_type)
     ]
     original = next((m for m in earlier if m.status not in NOT_AN_ORIGINAL), None)
     if original is not None and record.accept_duplicate:

@@ -56,6 +56,7 @@ def _parse(gateway: Gateway, work: InboundWork) -> MessageRecord:
         version=mapping_version(document.kind),
         group_ref=None,
         summary=f"{document.name} {reference} parsed",
+        per_document_type=True,
     )
     return checkpoint_parsed(gateway, work, partner, parsed)
 

@@ -275,6 +275,20 @@ def test_cxml_wrong_secret_is_refused_naming_the_variable(
     assert not outbox.exists() or workspace.outbox("initech") == []
 
 
+def test_cxml_test_order_is_answered_as_a_test(workspace: Workspace) -> None:
+    # given initech's order sent with deploymentMode="test"
+    data = (DATA / "cxml_order_initech.xml").read_bytes()
+    data = data.replace(b'deploymentMode="production"', b'deploymentMode="test"')
+    workspace.drop("initech", "po-test.xml", data)
+    # when it is taken
+    assert workspace.gateway("batch", env=CXML_ENV).code == 0
+    # then the inbound message and its order are tests, and so is the confirmation
+    (inbound,) = [m for m in workspace.messages() if m["direction"] == "in"]
+    assert inbound["test"] is True and inbound["status"] == "done"
+    confirmation = one(workspace, "initech", "ConfirmationRequest")
+    assert confirmation.text("Request/@deploymentMode") == "test"
+
+
 def test_cxml_status_answer_reconciles_what_we_sent(cxml_flow: CxmlFlow) -> None:
     ws = cxml_flow.ws
     confirmation = one(ws, "initech", "ConfirmationRequest")
