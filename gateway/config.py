@@ -384,6 +384,9 @@ def _xml(table: Table, workspace: Path) -> XmlSettings:
     """The [xml] section; `ubl_xsd` must be a folder holding maindoc/ and common/."""
     text = table.text("ubl_xsd", "").strip()
     folder = workspace / Path(text).expanduser() if text else None
+    # The release keeps its schemas under xsd/: the release folder or that one will do.
+    if folder is not None and (folder / "xsd" / "maindoc").is_dir():
+        folder = folder / "xsd"
     if folder is not None and not (folder / "maindoc").is_dir():
         table.problem(
             "ubl_xsd",

@@ -605,3 +605,62 @@ def test_orders_engine_is_chosen_in_gateway_toml(tmp_path: Path) -> None:
     # then it is the one in the settings, with the default review interval
     assert settings.orders.engine == "confirm_as_ordered"
     assert settings.orders.backlog_review_interval == timedelta(hours=1)
+
+
+CXML_BUYER = """
+name = "Buyer"
+[cxml]
+domain = "NetworkId"
+identity = ["buyer@network.example", "buyer-eu@network.example"]
+sender_domain = "NetworkId"
+sender_identity = "hub@network.example"
+shared_secret_env = "BUYER_CXML_SECRET"
+[inbound]
+accept = ["CXML OrderRequest 1.2"]
+[[outbound]]
+document = "order_response"
+standard = "CXML"
+message_type = "ConfirmationRequest"
+version = "1.2"
+"""
+
+
+def test_cxml_partner_keeps_element_names_and_gets_xml_file_names(tmp_path: Path) -> None:
+    # given a cXML buyer with two From identities and a network hub as Sender
+    write(tmp_path, "config/partners/buyer.toml", CXML_BUYER)
+    # when loaded
+    buyer = load_settings(tmp_path, {}).partners["buyer"]
+    # then its credentials are kept, its secret only as a variable name
+    assert buyer.cxml is not None
+    assert buyer.cxml.identities == ("buyer@network.example", "buyer-eu@network.example")
+    assert (buyer.cxml.sender_domain, buyer.cxml.sender_identities) == (
+        "NetworkId",
+        ("hub@network.example",),
+    )
+    assert buyer.cxml.shared_secret_env == "BUYER_CXML_SECRET"
+    # and the cXML element name keeps its case; the file names end in .xml
+    response = buyer.outbound_for("order_response")
+    assert response is not None and response.message_type == "ConfirmationRequest"
+    assert buyer.transport.filename_pattern == "{partner}_{message_type}_{control_ref}.xml"
+
+
+def test_cxml_without_its_table_and_a_bad_ubl_profile_are_named(tmp_path: Path) -> None:
+    # given a partner that sends cXML without a [cxml] table, and one with an unknown profile
+    text = CXML_BUYER.split("[inbound]")[1]
+    write(tmp_path, "config/partners/nocreds.toml", 'name = "N"\n[inbound]' + text)
+    write(tmp_path, "config/partners/ubl.toml", 'name = "U"\n[ubl]\nprofile = "peppl"\n')
+    # when loaded / then both problems are reported at once
+    problems = problems_of(tmp_path)
+    assert any("nocreds.toml: cxml: a [cxml] table" in p for p in problems)
+    assert any("ubl.toml: ubl.profile" in p and "peppol" in p for p in problems)
+
+
+def test_oasis_xsd_folder_is_checked_and_the_release_folder_accepted(tmp_path: Path) -> None:
+    # given a folder laid out like the OASIS release (xsd/maindoc, xsd/common)
+    (tmp_path / "ubl" / "xsd" / "maindoc").mkdir(parents=True)
+    # when [xml] ubl_xsd names the release folder / then its xsd folder is used
+    settings = load_settings(tmp_path, {"GATEWAY_XML_UBL_XSD": str(tmp_path / "ubl")})
+    assert settings.xml.ubl_xsd == tmp_path.resolve() / "ubl" / "xsd"
+    # when it names a folder without maindoc/ / then that is a problem naming what is expected
+    problems = problems_of(tmp_path, {"GATEWAY_XML_UBL_XSD": str(tmp_path)})
+    assert any("GATEWAY_XML_UBL_XSD" in p and "maindoc/" in p for p in problems)
