@@ -1,7 +1,7 @@
 """Benchmarks: print figures, assert nothing. `make bench` runs them all.
 
 python bench/run.py [translate|batch|latency|edifact|pipeline|x12|pipeline-x12|orders|fulfilment|
-sftp] (only those named; several may be given)
+sftp|xml] (only those named; several may be given)
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bench.orders import make_order  # noqa: E402
 from bench.pipeline_large import main as bench_pipeline_sizes  # noqa: E402
 from bench.sftp import bench_sftp  # noqa: E402
 from bench.x12_reader import bench_x12_reader  # noqa: E402
+from bench.xml_documents import bench_xml  # noqa: E402
 from gateway.mapping import MappingSet  # noqa: E402
 from gateway.pipeline.translate import TranslateContext, translate  # noqa: E402
 from gateway.validate import EdifactSchemas  # noqa: E402
@@ -142,6 +143,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "orders": bench_order_engine,
     "fulfilment": bench_fulfilment,
     "sftp": bench_sftp,
+    "xml": bench_xml,
 }
 
 if __name__ == "__main__":
