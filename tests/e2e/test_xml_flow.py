@@ -224,6 +224,12 @@ def test_cxml_order_is_confirmed_with_a_reference_to_its_payload(cxml_flow: Cxml
     assert b"SharedSecret" not in confirmation.path.read_bytes()
     items = root.findall(".//ConfirmationItem")
     assert [i.get("lineNumber") for i in items] == ["1", "2"]
+    # and the Header/From credential identified the customer (masterdata identifier)
+    (summary,) = run_json(cxml_flow.ws, "orders", "list")
+    shown = run_json(cxml_flow.ws, "orders", "show", str(summary["id"]))
+    order = shown["order"]
+    assert (order["customer_id"], order["buyer_id"]) == ("INITECH", "initech@procurement.example")
+    assert "customer.by_partner" not in {f["code"] for f in shown["findings"]}
 
 
 def test_cxml_ship_notice_and_invoice_carry_tracking_and_totals(cxml_flow: CxmlFlow) -> None:

@@ -247,7 +247,7 @@ def test_cxml_order_request_maps_header_addresses_and_item_outs(
     assert (order.function, order.currency) == ("original", "EUR")
     # and a Comments holding only an Attachment gives no note
     assert order.notes == ()
-    # and ShipTo and BillTo addresses are parties; the buyer is the BillTo organisation
+    # and ShipTo and BillTo addresses are parties
     assert order.ship_to == Party(
         name="Acme", street="123 Anystreet", city="Sunnyvale", postal_code="90489",
         country="US", state="CA",
@@ -256,7 +256,12 @@ def test_cxml_order_request_maps_header_addresses_and_item_outs(
         name="Zinc GmbH", street="An den Eichen 18", city="Solingen", postal_code="42699",
         country="DE",
     )  # fmt: skip
-    assert order.buyer == order.bill_to
+    # and the buyer is who Header/From names (a NetworkId: a mutually agreed identity), with
+    # the BillTo organisation's name and address
+    assert order.buyer == Party(
+        id="inbound@prominate-platform.com", id_scheme="mutual", name="Zinc GmbH",
+        street="An den Eichen 18", city="Solingen", postal_code="42699", country="DE",
+    )  # fmt: skip
     # and each ItemOut is a line with its part, price, unit and requested date
     assert order.lines == (
         OrderLine(
@@ -303,6 +308,9 @@ def test_coupa_order_requests_map_address_ids_and_header_comments(
     assert second.ship_to is not None and second.bill_to is not None
     assert (second.ship_to.id, second.ship_to.name) == ("3119", "jmadden")
     assert (second.bill_to.id, second.bill_to.name, second.bill_to.state) == ("142", "SOB1", "NJ")
+    # and its From credential in the "duns" domain (Coupa's spelling) is a DUNS buyer id
+    assert second.buyer is not None
+    assert (second.buyer.id, second.buyer.id_scheme, second.buyer.name) == ("dell", "DUNS", "SOB1")
     assert [(li.quantity, li.seller_part, li.uom) for li in second.lines] == [
         (Decimal("1"), "223-4511", "EA"),
         (Decimal("2"), "223-4511", "EA"),
