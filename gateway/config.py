@@ -296,6 +296,12 @@ def _conflicts(partner: Partner, label: str, earlier: Iterable[Partner]) -> list
                 f"{label}: edifact.id: EDIFACT id {ids} is also claimed by {where}; "
                 "an inbound interchange could not tell the two partners apart"
             )
+        shared = _same_cxml(partner, other)
+        if shared:
+            found.append(
+                f"{label}: cxml.identity: cXML credential {shared} is also claimed by {where}; "
+                "a cXML document could not tell the two partners apart"
+            )
         if partner.x12 and other.x12 and _same_x12(partner.x12, other.x12):
             ids = f"{partner.x12.isa_qualifier}/{partner.x12.isa_id}"
             found.append(
@@ -310,6 +316,16 @@ def _same_edifact(one: EdifactIds, two: EdifactIds) -> bool:
     if one.id != two.id:
         return False
     return one.qualifier is None or two.qualifier is None or one.qualifier == two.qualifier
+
+
+def _same_cxml(one: Partner, two: Partner) -> str | None:
+    """The cXML From credential both partners claim (domains compared without case), if any."""
+    if one.cxml is None or two.cxml is None:
+        return None
+    if one.cxml.domain.casefold() != two.cxml.domain.casefold():
+        return None
+    both = set(one.cxml.identities) & set(two.cxml.identities)
+    return f"{one.cxml.domain}/{sorted(both)[0]}" if both else None
 
 
 def _same_x12(one: X12Ids, two: X12Ids) -> bool:

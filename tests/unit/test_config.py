@@ -664,3 +664,15 @@ def test_oasis_xsd_folder_is_checked_and_the_release_folder_accepted(tmp_path: P
     # when it names a folder without maindoc/ / then that is a problem naming what is expected
     problems = problems_of(tmp_path, {"GATEWAY_XML_UBL_XSD": str(tmp_path)})
     assert any("GATEWAY_XML_UBL_XSD" in p and "maindoc/" in p for p in problems)
+
+
+def test_two_partners_claiming_one_cxml_credential_is_a_problem(tmp_path: Path) -> None:
+    # given two profiles with the same From credential, the domain spelt differently
+    write(tmp_path, "config/partners/buyer.toml", CXML_BUYER)
+    write(tmp_path, "config/partners/copy.toml", CXML_BUYER.replace("NetworkId", "NETWORKID"))
+    # when loaded / then the second names the first
+    problems = problems_of(tmp_path)
+    assert any(
+        "copy.toml: cxml.identity" in p and "buyer.toml" in p and "@network.example" in p
+        for p in problems
+    ), problems
