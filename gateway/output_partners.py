@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gateway.config_partners import CxmlIds, EdifactIds, OutboundDocument, Partner, X12Ids
+from gateway.config_partners import (
+    XML_STANDARDS,
+    CxmlIds,
+    EdifactIds,
+    OutboundDocument,
+    Partner,
+    X12Ids,
+)
 from gateway.config_sftp import SftpSettings
 from gateway.jobs.schedule import duration_text
 from gateway.output import _cell, _table
@@ -132,8 +139,12 @@ def _outbound_lines(partner: Partner) -> list[str]:
 
 def _ack_lines(partner: Partner) -> list[str]:
     expect = f"yes, within {duration_text(partner.ack_within)}" if partner.expect_ack else "no"
+    sent = standards(partner)
+    ours = f"{partner.acknowledge} (level {partner.acknowledge_level})"
+    if sent and all(standard in XML_STANDARDS for standard in sent):
+        ours = "none: UBL and cXML documents have no functional acknowledgement"
     return [
-        f"  we acknowledge      {partner.acknowledge} (level {partner.acknowledge_level})",
+        f"  we acknowledge      {ours}",
         f"  we expect theirs    {expect}",
     ]
 
