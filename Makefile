@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n auto --dist loadscope
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -92,7 +92,7 @@ def _ubl_value(root: etree._Element, name: str) -> str | None:
 def document_issues(  # noqa: PLR0917 - the document and everything it is checked against
     document: XmlDocument,
     partner: Partner | None,
-    schemas: XmlSchemas,
+    schemas: XmlSchemas | None,
     identity: Identity,
     secret: str | None,
     filename: str | None,
@@ -100,7 +100,8 @@ def document_issues(  # noqa: PLR0917 - the document and everything it is checke
     """The agreement, the XSDs, and for cXML the credentials and the shared secret."""
     kind = document.kind
     issues = agreement_issues(kind, partner, filename) if partner else []
-    issues += schemas.issues(document.root, kind.standard, kind.document, filename)
+    if schemas is not None:
+        issues += schemas.issues(document.root, kind.standard, kind.document, filename)
     if document.header is not None and document.signed and partner is not None:
         issues += credential_issues(document.header, partner, identity, secret, filename)
     return issues
@@ -196,14 +197,8 @@ def translate_xml(
         return Translation(None, (), (), tuple(found))
     who = partner or _sender(document, context.known_partners)
     identity = context.identity or Identity()
-    issues = agreement_issues(document.kind, who, filename) if who else []
-    if context.xml_schemas is not None:
-        kind = document.kind
-        issues += context.xml_schemas.issues(document.root, kind.standard, kind.document, filename)
-    if document.header is not None and document.signed and who is not None and who.cxml:
-        expected = cxml_identity(who.cxml, identity)
-        checked = check_credentials(document.header, expected, None, filename)
-        issues += [i for i in checked if not i.code.startswith("cxml.secret")]
+    checked = document_issues(document, who, context.xml_schemas, identity, None, filename)
+    issues = [i for i in checked if not i.code.startswith("cxml.secret")]
     documents: list[MappedDocument] = []
     try:
         partner_id = who.id if who else None
