@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gateway.config_sftp import SFTP_KEYS, SftpSettings, read_sftp
 from gateway.config_values import Table, suggest
+from gateway.formats.detect import XML_STANDARDS
 from gateway.formats.x12_envelope import X12Delimiters
 from gateway.model import DOCUMENT_TYPES
 from gateway.orders.port import (
@@ -30,7 +31,6 @@ FILENAME_PLACEHOLDERS = ("partner", "message_type", "control_ref", "timestamp", 
 DEFAULT_FILENAME_PATTERN = "{partner}_{message_type}_{control_ref}.edi"
 # The default for a partner that is sent XML (UBL or cXML) only.
 DEFAULT_XML_FILENAME_PATTERN = "{partner}_{message_type}_{control_ref}.xml"
-XML_STANDARDS = ("UBL", "CXML")
 CXML_KEYS = (
     "domain",
     "identity",

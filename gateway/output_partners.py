@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from gateway.config_partners import (
-    XML_STANDARDS,
     CxmlIds,
     EdifactIds,
     OutboundDocument,
@@ -15,6 +14,7 @@ from gateway.config_partners import (
     X12Ids,
 )
 from gateway.config_sftp import SftpSettings
+from gateway.formats.detect import XML_STANDARDS
 from gateway.jobs.schedule import duration_text
 from gateway.output import _cell, _table
 

@@ -16,6 +16,8 @@ _BOMS = (
 # EDIFACT starts with UNA (service string advice) or UNB (ISO 9735); X12 with ISA (X12.5);
 # XML with '<' (a declaration, comment or the root element).
 _STARTS = (("UNA", "EDIFACT"), ("UNB", "EDIFACT"), ("ISA", "X12"), ("<", "XML"))
+# The standards whose documents are XML files ("XML" by content; the document says which).
+XML_STANDARDS = ("UBL", "CXML")
 
 
 def detect_standard(data: bytes) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gateway.formats.detect import XML_STANDARDS
 from gateway.mapping.build_inbound import InboundBuilder
 from gateway.mapping.build_outbound import OutboundBuilder
 from gateway.mapping.codes import CodeTable, parse_code_table, parse_codes
@@ -36,8 +37,6 @@ _META_KEYS = {
     "association", "description", "variant", "default_variant", "template",
 }  # fmt: skip
 _TOP_KEYS = {"mapping", "fields", "groups", "segments", "codes", "extends", "namespaces"}
-# Standards whose mappings are XML: XPath selectors in, XML templates out.
-XML_STANDARDS = ("UBL", "CXML")
 Built = InboundMapping | OutboundMapping | XmlInboundMapping | XmlOutboundMapping
 
 

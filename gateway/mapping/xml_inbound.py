@@ -18,17 +18,9 @@ from gateway.errors import MappingError
 from gateway.mapping.rules import BuildContext
 from gateway.mapping.xml_build_inbound import XmlInboundBuilder, parse_namespaces
 from gateway.mapping.xml_records import XmlRecordRule, XmlRun
-from gateway.model import (
-    DOCUMENT_TYPES,
-    Document,
-    FunctionalAck,
-    Invoice,
-    OrderResponse,
-    PurchaseOrder,
-    ShipNotice,
-)
+from gateway.model import DOCUMENT_TYPES, Document
 
-_DOCUMENT_CLASSES = (PurchaseOrder, OrderResponse, ShipNotice, Invoice, FunctionalAck)
+_DOCUMENT_CLASSES = tuple(DOCUMENT_TYPES.values())
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from gateway.app import Gateway
 from gateway.config import Partner
 from gateway.errors import Issue, Location, MappingError, ParseError, ValidationError
-from gateway.formats.detect import detect_standard
+from gateway.formats.detect import XML_STANDARDS, detect_standard
 from gateway.formats.edifact import EdifactMessage
 from gateway.formats.edifact_reader import EdifactHeader
 from gateway.pipeline import status, x12_inbound, xml_inbound
@@ -43,8 +43,6 @@ from gateway.store import MessageRecord, NewDocument
 
 __all__ = ["DuplicateInterchange", "advance_inbound", "is_x12", "is_xml", "partner_of"]
 
-# The XML standards: one document per file, read by the XML stages.
-XML_STANDARDS = ("UBL", "CXML")
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from gateway.config import Identity, Partner
 from gateway.errors import Issue, Location, MappingError, ParseError
 from gateway.formats.cxml_header import CxmlHeader, check_credentials, read_cxml_header
 from gateway.formats.cxml_status import read_cxml_response
-from gateway.formats.xml_kind import XmlKind, xml_kind
+from gateway.formats.xml_kind import CBC, XmlKind, xml_kind
 from gateway.formats.xml_safe import MAX_BYTES, parse_xml
 from gateway.mapping import MappingSet
 from gateway.mapping.mapping_set import normalise_version
@@ -28,7 +28,6 @@ from gateway.pipeline.translate import MappedDocument, TranslateContext, Transla
 from gateway.pipeline.xml_identity import cxml_identity, status_ack
 from gateway.validate.xml_schema import XmlSchemas
 
-UBL_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 # cbc:UBLVersionID is optional; the -2 namespaces are read by the UBL 2.1 mappings.
 UBL_DEFAULT_VERSION = "2.1"
 # cXML status answers: the partner's Response/Status (or Message/Status) to what we sent.
@@ -84,7 +83,7 @@ def mapping_version(kind: XmlKind) -> str:
 
 
 def _ubl_value(root: etree._Element, name: str) -> str | None:
-    found = root.find(f"{{{UBL_CBC}}}{name}")
+    found = root.find(f"{{{CBC}}}{name}")
     text = found.text if found is not None else None
     return text.strip() if text and text.strip() else None
 
