@@ -149,12 +149,20 @@ class XmlRun:
             return None
 
     def _report_missing(self, rule: XmlFieldRule, context: etree._Element) -> None:
-        tried = " or ".join(s.source for s in rule.selectors)
+        self._report_required(rule.label, "a value at ", rule.selectors, context)
+
+    def _report_required(
+        self,
+        what: str,
+        lacking: str,
+        selectors: tuple[XmlSelector, ...],
+        context: etree._Element,
+    ) -> None:
+        """A required field or group found nothing: where it looked, from which element."""
+        tried = " or ".join(s.source for s in selectors)
         path = self.names.path(context)
-        where = Location(
-            self.file, xpath=f"{path}/{rule.selectors[0].source}", line=context.sourceline
-        )
-        message = f"{rule.label} is required but {path} has no value at {tried}"
+        where = Location(self.file, xpath=f"{path}/{selectors[0].source}", line=context.sourceline)
+        message = f"{what} is required but {path} has no {lacking}{tried}"
         self.issues.append(Issue("mapping.required", message, where))
 
     def _group(
@@ -178,10 +186,4 @@ class XmlRun:
         return True
 
     def _report_no_group(self, group: XmlGroupRule, context: etree._Element) -> None:
-        tried = " or ".join(s.source for s in group.selectors)
-        path = self.names.path(context)
-        where = Location(
-            self.file, xpath=f"{path}/{group.selectors[0].source}", line=context.sourceline
-        )
-        message = f"{group.name} ({group.into}) is required but {path} has no {tried}"
-        self.issues.append(Issue("mapping.required", message, where))
+        self._report_required(f"{group.name} ({group.into})", "", group.selectors, context)
